@@ -11,7 +11,7 @@ from stations.models import Station
 
 # The search starts with stations within this radius and doubles it until it has enough; the
 # largest radius covers the whole country from any point in it.
-_START_RADIUS_KM = 25.0
+_START_RADIUS_KM = 30.0
 _MAX_RADIUS_KM = 3200.0
 
 
@@ -31,11 +31,12 @@ def station_nearest(
     """Active stations nearest to a point, nearest first, with their great-circle distance.
 
     1. Refuse a point outside Thailand (:class:`stations.geo.OutsideThailand`).
-    2. Ask the database for active stations in a box around the point whose half-size is the search
-       radius (an indexed range scan on latitude), skipping ``exclude`` (station ids).
+    2. Ask the database for the ids and coordinates of active stations in a box around the point
+       whose half-size is the search radius (an indexed range scan), skipping ``exclude`` (ids).
     3. Keep those whose true distance is within the radius: every station nearer than the radius
        lies inside the box, so once ``limit`` stations are within it they are the nearest ones.
-    4. Otherwise double the radius and ask again.
+       Otherwise double the radius and ask again.
+    4. Load only the ``limit`` winners as model instances.
     """
     require_thailand(latitude, longitude)
     excluded = set(exclude)
@@ -43,21 +44,20 @@ def station_nearest(
     while True:
         dlat = radius / KM_PER_DEGREE_LAT
         dlng = radius / (KM_PER_DEGREE_LAT * max(cos(radians(latitude)), 0.2))
-        candidates = Station.objects.filter(
+        rows = Station.objects.filter(
             active=True,
             latitude__range=(latitude - dlat, latitude + dlat),
             longitude__range=(longitude - dlng, longitude + dlng),
-        ).select_related("province")
-        if excluded:
-            candidates = candidates.exclude(pk__in=excluded)
-        found = [
-            NearbyStation(s, distance_km(latitude, longitude, s.latitude, s.longitude)) for s in candidates
-        ]
-        within = sorted((n for n in found if n.distance_km <= radius), key=_order)
+        ).values_list("pk", "latitude", "longitude")
+        found = sorted(
+            (distance_km(latitude, longitude, lat, lng), pk)
+            for pk, lat, lng in rows
+            if pk not in excluded
+        )
+        within = [item for item in found if item[0] <= radius]
         if len(within) >= limit or radius >= _MAX_RADIUS_KM:
-            return within[:limit] if len(within) >= limit else sorted(found, key=_order)[:limit]
+            winners = (within if len(within) >= limit else found)[:limit]
+            break
         radius *= 2
-
-
-def _order(nearby: NearbyStation) -> tuple[float, str]:
-    return (nearby.distance_km, nearby.station.code)
+    stations = Station.objects.select_related("province").in_bulk([pk for _, pk in winners])
+    return [NearbyStation(stations[pk], dist) for dist, pk in winners]

@@ -1,0 +1,62 @@
+"""station_nearest over the demo registry (927 stations) and over ten times that.
+
+Queries are random points inside Thailand's populated extent, the same points for both sizes.
+"""
+
+from __future__ import annotations
+
+import random
+
+from common import database_label, percentiles, setup_django, test_database, time_calls, write_result
+
+QUERIES = 2000
+
+
+def main() -> None:
+    setup_django()
+    from django.core.management import call_command
+
+    from stations.models import Station
+    from stations.selectors import station_nearest
+
+    rng = random.Random(2569)
+    stations_points = []
+    with test_database():
+        call_command("load_demo_registry", verbosity=0)
+        base = list(Station.objects.all())
+        stations_points = [(s.latitude, s.longitude) for s in base]
+        points = [
+            (lat + rng.uniform(-0.1, 0.1), lng + rng.uniform(-0.1, 0.1))
+            for lat, lng in (rng.choice(stations_points) for _ in range(QUERIES))
+        ]
+        result: dict[str, object] = {"database": database_label()}
+        for label in ("registry", "registry_x10"):
+            if label == "registry_x10":
+                clones = []
+                for copy in range(1, 10):
+                    for s in base:
+                        clones.append(Station(
+                            code=f"{s.code}-X{copy}", name_th=s.name_th, kind=s.kind,
+                            province_id=s.province_id, latitude=s.latitude + rng.uniform(-0.08, 0.08),
+                            longitude=s.longitude + rng.uniform(-0.08, 0.08),
+                            location_accuracy=s.location_accuracy,
+                        ))
+                Station.objects.bulk_create(clones, batch_size=1000)
+            count = Station.objects.count()
+            it = iter(points)
+            # Warm up the connection and caches, then measure.
+            for lat, lng in points[:50]:
+                station_nearest(lat, lng, limit=1)
+            samples_1 = time_calls(lambda: station_nearest(*next(it), limit=1), QUERIES)
+            it = iter(points)
+            samples_5 = time_calls(lambda: station_nearest(*next(it), limit=5), QUERIES)
+            result[label] = {
+                "stations": count,
+                "limit_1": percentiles(samples_1),
+                "limit_5": percentiles(samples_5),
+            }
+    write_result("nearest", result)
+
+
+if __name__ == "__main__":
+    main()
