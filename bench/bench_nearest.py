@@ -6,10 +6,16 @@ Queries are random points inside Thailand's populated extent, the same points fo
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from common import database_label, percentiles, setup_django, test_database, time_calls, write_result
 
 QUERIES = 2000
+
+
+def _cycle(fn: Any, points: list[tuple[float, float]], limit: int) -> Any:
+    it = iter(points)
+    return lambda: fn(*next(it), limit=limit)
 
 
 def main() -> None:
@@ -35,21 +41,24 @@ def main() -> None:
                 clones = []
                 for copy in range(1, 10):
                     for s in base:
-                        clones.append(Station(
-                            code=f"{s.code}-X{copy}", name_th=s.name_th, kind=s.kind,
-                            province_id=s.province_id, latitude=s.latitude + rng.uniform(-0.08, 0.08),
-                            longitude=s.longitude + rng.uniform(-0.08, 0.08),
-                            location_accuracy=s.location_accuracy,
-                        ))
+                        clones.append(
+                            Station(
+                                code=f"{s.code}-X{copy}",
+                                name_th=s.name_th,
+                                kind=s.kind,
+                                province_id=s.province_id,
+                                latitude=s.latitude + rng.uniform(-0.08, 0.08),
+                                longitude=s.longitude + rng.uniform(-0.08, 0.08),
+                                location_accuracy=s.location_accuracy,
+                            )
+                        )
                 Station.objects.bulk_create(clones, batch_size=1000)
             count = Station.objects.count()
-            it = iter(points)
             # Warm up the connection and caches, then measure.
             for lat, lng in points[:50]:
                 station_nearest(lat, lng, limit=1)
-            samples_1 = time_calls(lambda: station_nearest(*next(it), limit=1), QUERIES)
-            it = iter(points)
-            samples_5 = time_calls(lambda: station_nearest(*next(it), limit=5), QUERIES)
+            samples_1 = time_calls(_cycle(station_nearest, points, 1), QUERIES)
+            samples_5 = time_calls(_cycle(station_nearest, points, 5), QUERIES)
             result[label] = {
                 "stations": count,
                 "limit_1": percentiles(samples_1),

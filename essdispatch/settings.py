@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "accounts",
     "incidents",
     "lineoa",
+    "lineoa.simulator",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +175,12 @@ SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", ("http", "https")).rstri
 LINE_API_BASE_URL = env_url(
     "LINE_API_BASE_URL",
     f"{SITE_URL}/simulator/api" if LINE_SIMULATOR else "https://api.line.me",
+    ("http", "https"),
+).rstrip("/")
+# Content (images the reporter sends, the rich-menu image) lives on LINE's separate data host.
+LINE_API_DATA_BASE_URL = env_url(
+    "LINE_API_DATA_BASE_URL",
+    LINE_API_BASE_URL if LINE_SIMULATOR else "https://api-data.line.me",
     ("http", "https"),
 ).rstrip("/")
 LINE_API_TIMEOUT_SECONDS = env_int("LINE_API_TIMEOUT_SECONDS", 5, minimum=1)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -18,3 +19,6 @@ urlpatterns = [
     path("", include("incidents.urls")),
     path("", include("lineoa.urls")),
 ]
+
+if settings.LINE_SIMULATOR:
+    urlpatterns.append(path("simulator/", include("lineoa.simulator.urls")))

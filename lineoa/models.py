@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
+from typing import Any
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Incident
@@ -46,6 +50,19 @@ class Conversation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line_user} @ {self.step}"
+
+    def go(self, step: str, data: dict[str, Any]) -> None:
+        self.step = step
+        self.data = data
+        self.updated_at = timezone.now()
+        self.save(update_fields=["step", "data", "updated_at"])
+
+    def reset(self) -> None:
+        self.go(self.Step.IDLE, {})
+
+    def is_expired(self) -> bool:
+        idle = timedelta(seconds=settings.CONVERSATION_IDLE_SECONDS)
+        return timezone.now() - self.updated_at > idle
 
 
 class InboxEvent(models.Model):

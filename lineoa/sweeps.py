@@ -1,7 +1,12 @@
-"""Sweeps of lineoa and the apps below it, in the order they should run."""
+"""Sweeps of lineoa, in the order they should run."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-SWEEPS: dict[str, Callable[[], int]] = {}
+from lineoa.services import inbox_sweep, outbound_sweep
+
+SWEEPS: dict[str, Callable[[], int]] = {
+    "inbox": inbox_sweep,
+    "outbound": outbound_sweep,
+}

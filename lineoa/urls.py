@@ -1,5 +1,10 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from lineoa import views
+
+app_name = "lineoa"
+urlpatterns = [
+    path("line/webhook", views.webhook, name="webhook"),
+]

@@ -50,9 +50,7 @@ def station_nearest(
             longitude__range=(longitude - dlng, longitude + dlng),
         ).values_list("pk", "latitude", "longitude")
         found = sorted(
-            (distance_km(latitude, longitude, lat, lng), pk)
-            for pk, lat, lng in rows
-            if pk not in excluded
+            (distance_km(latitude, longitude, lat, lng), pk) for pk, lat, lng in rows if pk not in excluded
         )
         within = [item for item in found if item[0] <= radius]
         if len(within) >= limit or radius >= _MAX_RADIUS_KM:

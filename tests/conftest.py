@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -11,8 +11,9 @@ from accounts.models import StaffProfile
 from accounts.services import staff_assign
 from stations.geography import load_geography
 from stations.models import District, Province, Station
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests import line_events
+from tests.fake_line import FakeLine, start_fake_line
+from tests.line_events import CHANNEL_SECRET
 
 
 def _ensure_registry() -> None:
@@ -74,3 +75,50 @@ def other_officer(station_kabin: Station) -> User:
 @pytest.fixture
 def provincial(registry: None) -> User:
     return make_staff("pmj1", StaffProfile.Role.PROVINCIAL, province=Province.objects.get(code=25))
+
+
+@pytest.fixture
+def fake_line(settings: Any) -> Iterator[FakeLine]:
+    """LINE's API servers, faked at the HTTP seam; the app's LINE client is pointed at it."""
+    fake = start_fake_line()
+    settings.LINE_API_BASE_URL = fake.url
+    settings.LINE_API_DATA_BASE_URL = fake.url
+    settings.LINE_CHANNEL_SECRET = CHANNEL_SECRET
+    settings.LINE_CHANNEL_ACCESS_TOKEN = "test-access-token"
+    yield fake
+    fake.server.shutdown()
+    fake.server.server_close()
+
+
+class LineChat:
+    """Posts signed events to the webhook the way LINE does and runs what they start."""
+
+    def __init__(self, client: Any, fake: FakeLine, capture: Any) -> None:
+        self.client = client
+        self.fake = fake
+        self.capture = capture
+
+    def send(self, *events: dict[str, Any]) -> Any:
+        with self.capture(execute=True):
+            return line_events.post(self.client, *events)
+
+    def texts(self) -> list[str]:
+        return self.fake.delivered_texts()
+
+    def last_text(self) -> str:
+        texts = self.texts()
+        return texts[-1] if texts else ""
+
+    def last_quick_labels(self) -> list[str]:
+        messages = self.fake.delivered()
+        if not messages:
+            return []
+        items = messages[-1].get("quickReply", {}).get("items", [])
+        return [item["action"]["label"] for item in items]
+
+
+@pytest.fixture
+def line(
+    client: Any, fake_line: FakeLine, django_capture_on_commit_callbacks: Any, registry: None
+) -> LineChat:
+    return LineChat(client, fake_line, django_capture_on_commit_callbacks)
