@@ -125,6 +125,13 @@ if EMBEDDED_DATABASE:
     # A file, not Django's default in-memory test database, so that threads of concurrency tests
     # and a server process started by browser tests share it.
     _db["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+elif env_bool("DATABASE_POOL", True):
+    # Under ASGI, Django's persistent connections don't fit (threads come and go); psycopg's pool
+    # saves the connection set-up on every request instead.
+    _db["OPTIONS"] = {
+        "pool": {"min_size": 1, "max_size": env_int("DATABASE_POOL_MAX", 10, minimum=1), "timeout": 10}
+    }
+    _db["CONN_MAX_AGE"] = 0
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

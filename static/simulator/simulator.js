@@ -27,6 +27,27 @@
 
   // Helpers ------------------------------------------------------------------------------------------
 
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  const ICONS = {
+    location: "M12 21s-6-6.1-6-11a6 6 0 0 1 12 0c0 4.9-6 11-6 11zm0-8.8a2.2 2.2 0 1 0 0-4.4 2.2 2.2 0 0 0 0 4.4z",
+    camera: "M4 7h3l2-2h6l2 2h3v12H4zm8 9.5a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7z",
+    cameraRoll: "M4 5h16v14H4zm2 12h12l-4-5-3 3.5-2-2z",
+    uri: "M10 14l4-4M8 12l-2 2a3 3 0 0 0 4 4l2-2M16 12l2-2a3 3 0 0 0-4-4l-2 2",
+  };
+  function icon(name, className) {
+    const svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    if (className) svg.setAttribute("class", className);
+    const path = document.createElementNS(SVG_NS, "path");
+    path.setAttribute("d", ICONS[name]);
+    path.setAttribute("fill", name === "uri" ? "none" : "currentColor");
+    path.setAttribute("fill-rule", "evenodd");
+    if (name === "uri") { path.setAttribute("stroke", "currentColor"); path.setAttribute("stroke-width", "2"); }
+    svg.append(path);
+    return svg;
+  }
+
   function el(tag, className, text) {
     const node = document.createElement(tag);
     if (className) node.className = className;
@@ -75,6 +96,7 @@
         credentials: "omit",
         body: signed.body,
       });
+      await response.text();
       log(label, `webhook ${response.status}`, response.ok);
     } catch (error) {
       log(label, "webhook ✗", false);
@@ -127,7 +149,7 @@
         $("image-input").click();
         break;
       case "uri":
-        if (action.uri.startsWith("tel:")) toast(`📞 โทร ${action.uri.slice(4)}`);
+        if (action.uri.startsWith("tel:")) toast(`โทรออก: ${action.uri.slice(4)}`);
         else toast(`เปิดลิงก์: ${action.uri}`);
         break;
       default:
@@ -186,8 +208,8 @@
         return bubble;
       }
       case "sticker": {
-        const bubble = el("div", "bubble sticker", "🧸");
-        bubble.append(el("small", null, `สติกเกอร์ ${message.packageId}/${message.stickerId}`));
+        const bubble = el("div", "bubble sticker");
+        bubble.append(el("div", "sticker-face", `สติกเกอร์\n${message.packageId}/${message.stickerId}`));
         return bubble;
       }
       case "location":
@@ -217,7 +239,9 @@
 
   function locationBubble(message) {
     const bubble = el("div", "bubble location");
-    bubble.append(el("div", "pin-map", "📍"));
+    const pinMap = el("div", "pin-map");
+    pinMap.append(icon("location"));
+    bubble.append(pinMap);
     const text = el("div", "pin-text", message.title || "ตำแหน่ง");
     text.append(el("small", null, message.address || ""));
     text.append(el("small", null, `${Number(message.latitude).toFixed(5)}, ${Number(message.longitude).toFixed(5)}`));
@@ -281,11 +305,10 @@
     box.replaceChildren();
     const last = state.lastBubble;
     const items = last && last.sender === "bot" && last.message.quickReply ? last.message.quickReply.items || [] : [];
-    const icons = { location: "📍", camera: "📷", cameraRoll: "🖼️", uri: "🔗" };
     items.forEach((item) => {
       const action = item.action || {};
       const chip = actionButton(action, "chip");
-      if (icons[action.type]) chip.prepend(el("span", "qicon", icons[action.type]));
+      if (ICONS[action.type]) chip.prepend(icon(action.type, "qicon"));
       chip.addEventListener("click", () => { box.hidden = true; });
       box.append(chip);
     });
@@ -424,7 +447,7 @@
       const tileUrl = readJson("sim-tile-url");
       const lat = Number($("loc-lat").value);
       const lng = Number($("loc-lng").value);
-      map = L.map("location-map", { zoomControl: true, attributionControl: Boolean(tileUrl) }).setView([lat, lng], tileUrl ? 13 : 7);
+      map = L.map("location-map", { zoomControl: true, attributionControl: Boolean(tileUrl) }).setView([lat, lng], tileUrl ? 13 : 8);
       if (tileUrl) {
         L.tileLayer(tileUrl, { attribution: readJson("sim-tile-attribution"), maxZoom: 18 }).addTo(map);
       } else {

@@ -25,7 +25,9 @@ def _make_due() -> None:
     OutboundMessage.objects.update(next_attempt_at=timezone.now())
 
 
-def test_a_push_is_sent_once_with_its_retry_key(fake_line: FakeLine, django_capture_on_commit_callbacks: Any) -> None:
+def test_a_push_is_sent_once_with_its_retry_key(
+    fake_line: FakeLine, django_capture_on_commit_callbacks: Any
+) -> None:
     message = _queue_push(django_capture_on_commit_callbacks)
     message.refresh_from_db()
     assert message.status == OutboundMessage.Status.SENT
@@ -85,7 +87,9 @@ def test_client_errors_are_permanent_and_recorded(
     assert outbound_sweep() == 0
 
 
-def test_it_gives_up_after_the_last_attempt(fake_line: FakeLine, django_capture_on_commit_callbacks: Any) -> None:
+def test_it_gives_up_after_the_last_attempt(
+    fake_line: FakeLine, django_capture_on_commit_callbacks: Any
+) -> None:
     fake_line.fail_next(PUSH, 503, times=OUTBOUND_MAX_ATTEMPTS)
     message = _queue_push(django_capture_on_commit_callbacks)
     for _ in range(OUTBOUND_MAX_ATTEMPTS - 1):
@@ -137,6 +141,8 @@ def test_a_reporter_who_unfollowed_is_recorded_as_blocked(
 def test_a_claimed_message_is_not_sent_twice_at_once(fake_line: FakeLine) -> None:
     message = outbound_create(line_user_id=USER, purpose="status", messages=[{"type": "text", "text": "x"}])
     # First sender claims it (lease); a second sender arriving meanwhile finds nothing to do.
-    OutboundMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now() + timedelta(seconds=30))
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        next_attempt_at=timezone.now() + timedelta(seconds=30)
+    )
     assert outbound_send(message.pk) is None
     assert fake_line.calls(PUSH) == []

@@ -1,0 +1,136 @@
+"""Start the real parts a benchmark measures: a PostgreSQL database of its own, Daphne and a
+Celery worker as separate processes, a fake LINE API server. Everything stays on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+BENCH_DB = "essdispatch_bench"
+CHANNEL_SECRET = "bench-channel-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def bench_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "essdispatch.settings",
+            "DATABASE_URL": f"{PG_ADMIN_URL}/{BENCH_DB}",
+            "REDIS_URL": REDIS_URL,
+            "SECRET_KEY": "bench-only-secret-key",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
+            "LINE_CHANNEL_ACCESS_TOKEN": "bench-token",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    env.update(extra or {})
+    return env
+
+
+def fresh_database(env: dict[str, str]) -> None:
+    """Drop and create the benchmark database, migrate it and load the demo registry."""
+    import psycopg
+
+    with psycopg.connect(f"{PG_ADMIN_URL}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+    py = sys.executable
+    subprocess.run([py, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([py, "manage.py", "load_demo_registry", "-v0"], cwd=ROOT, env=env, check=True)
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+@contextmanager
+def processes(env: dict[str, str], *, workers: int = 2, web: int = 1) -> Iterator[list[str]]:
+    """Daphne web processes and a Celery worker; yields the web base URLs."""
+    procs: list[subprocess.Popen[bytes]] = []
+    urls: list[str] = []
+    try:
+        for _ in range(web):
+            port = free_port()
+            procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "daphne",
+                        "-b",
+                        "127.0.0.1",
+                        "-p",
+                        str(port),
+                        "essdispatch.asgi:application",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+            urls.append(f"http://127.0.0.1:{port}")
+        if workers:
+            procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "celery",
+                        "-A",
+                        "essdispatch",
+                        "worker",
+                        "-c",
+                        str(workers),
+                        "--loglevel=WARNING",
+                        "--without-gossip",
+                        "--without-mingle",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+        for url in urls:
+            wait_http(url + "/healthz")
+        yield urls
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def wait_http(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status in (200, 503):
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
