@@ -9,6 +9,7 @@ Every variable is listed in ``.env.example``.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -124,7 +125,8 @@ if EMBEDDED_DATABASE:
     }
     # A file, not Django's default in-memory test database, so that threads of concurrency tests
     # and a server process started by browser tests share it.
-    _db["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # One file per test process, so two test runs on one machine never share it.
+    _db["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 elif env_bool("DATABASE_POOL", True):
     # Under ASGI, Django's persistent connections don't fit (threads come and go); psycopg's pool
     # saves the connection set-up on every request instead.

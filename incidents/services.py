@@ -9,8 +9,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.selectors import staff_scope
 from incidents import broadcast
 from incidents.models import CaseCounter, Incident, IncidentEvent
+from incidents.selectors import scope_covers
 from stations.selectors import station_nearest
 
 BANGKOK_BE_OFFSET = 543
@@ -112,3 +114,209 @@ def incidents_mark_reporter_unreachable(*, reporter_line_id: str) -> int:
     return Incident.objects.filter(
         reporter_line_id=reporter_line_id, status__in=Incident.OPEN_STATUSES
     ).update(reporter_unreachable=True)
+
+
+# The status machine ------------------------------------------------------------------------------
+
+Status = Incident.Status
+
+# Which statuses each action may start from. Transfer and notes work on any open case.
+_ALLOWED_FROM: dict[str, tuple[str, ...]] = {
+    Status.ACCEPTED: (Status.NEW,),
+    Status.EN_ROUTE: (Status.ACCEPTED,),
+    Status.ON_SCENE: (Status.ACCEPTED, Status.EN_ROUTE),
+    Status.CLOSED: (Status.NEW, Status.ACCEPTED, Status.EN_ROUTE, Status.ON_SCENE),
+    Status.CANCELLED: (Status.NEW, Status.ACCEPTED, Status.EN_ROUTE),
+}
+_TIMESTAMP_FIELD = {
+    Status.ACCEPTED: "accepted_at",
+    Status.EN_ROUTE: "en_route_at",
+    Status.ON_SCENE: "on_scene_at",
+    Status.CLOSED: "closed_at",
+    Status.CANCELLED: "closed_at",
+}
+
+
+class TransitionRefused(IncidentError):
+    """The case is no longer in a status that allows this action (someone else acted first)."""
+
+    def __init__(self, incident: Incident, action: str) -> None:
+        label = Incident.Status(incident.status).label
+        super().__init__(f"ทำรายการ “{action}” ไม่ได้: เรื่อง {incident.case_number} อยู่ในสถานะ “{label}” แล้ว")
+        self.incident = incident
+
+
+class NotAllowed(IncidentError):
+    """The actor's role or area does not cover this case."""
+
+
+def actions_for_status(status: str) -> list[str]:
+    """The status changes offered for a case in ``status`` (the dashboard shows only these)."""
+    return [to for to, allowed in _ALLOWED_FROM.items() if status in allowed]
+
+
+def _locked_for(incident_id: int, actor: Any) -> Incident:
+    incident = Incident.objects.select_for_update().get(pk=incident_id)
+    scope = staff_scope(actor) if actor is not None else None
+    if actor is not None and (scope is None or not scope_covers(scope, incident)):
+        raise NotAllowed("คุณไม่มีสิทธิ์ดำเนินการกับเรื่องนี้")
+    return incident
+
+
+def incident_set_status(
+    *,
+    incident_id: int,
+    actor: Any,
+    to: str,
+    note: str = "",
+    outcome: str = "",
+    duplicate_of: Incident | None = None,
+) -> Incident:
+    """Move a case to status ``to``: accept, en route, on scene, close or cancel.
+
+    1. Lock the row and check the actor may act on it and that its current status allows ``to``;
+       a second officer clicking at the same moment waits for the lock, then gets TransitionRefused.
+    2. Set the status and that step's timestamp (closing also needs an outcome), save only those
+       fields, and append an IncidentEvent with who, from, to and the note.
+    3. After commit: the dashboards are told; the reporter's status message is queued in this same
+       transaction (see incidents.notify).
+    """
+    to = Status(to)
+    if to not in _ALLOWED_FROM:
+        raise IncidentError(f"ไม่รู้จักสถานะ {to}")
+    if to == Status.CLOSED:
+        if outcome not in Incident.Outcome.values:
+            raise IncidentError("การปิดเรื่องต้องระบุผลการดำเนินการ")
+        if outcome == Incident.Outcome.DUPLICATE and duplicate_of is None:
+            raise IncidentError("ระบุเลขที่เรื่องที่ซ้ำกัน")
+    now = timezone.now()
+    with transaction.atomic():
+        incident = _locked_for(incident_id, actor)
+        if incident.status not in _ALLOWED_FROM[to]:
+            raise TransitionRefused(incident, str(to.label))
+        previous = incident.status
+        incident.status = to
+        fields = ["status", _TIMESTAMP_FIELD[to], "updated_at"]
+        setattr(incident, _TIMESTAMP_FIELD[to], now)
+        if to == Status.CLOSED:
+            incident.outcome = outcome
+            incident.outcome_note = note
+            incident.duplicate_of = duplicate_of
+            fields += ["outcome", "outcome_note", "duplicate_of"]
+        incident.save(update_fields=fields)
+        event = IncidentEvent.objects.create(
+            incident=incident,
+            kind=IncidentEvent.Kind.STATUS,
+            actor=actor,
+            from_status=previous,
+            to_status=to,
+            station_id=incident.station_id,
+            note=note,
+            data={"outcome": outcome} if outcome else {},
+            created_at=now,
+        )
+        from incidents.notify import reporter_notify
+
+        reporter_notify(incident, event)
+        broadcast.incident_event_on_commit(incident, "incident.status")
+    return incident
+
+
+def incident_transfer(*, incident_id: int, actor: Any, station_id: int, reason: str) -> Incident:
+    """Route an open case to another active station, where it is ``new`` again.
+
+    The reason is required and goes on the timeline; the old station's dashboard drops the case and
+    the new one's shows it as new.
+    """
+    from stations.models import Station
+
+    if not reason.strip():
+        raise IncidentError("การโอนเรื่องต้องระบุเหตุผล")
+    now = timezone.now()
+    with transaction.atomic():
+        incident = _locked_for(incident_id, actor)
+        if not incident.is_open:
+            raise TransitionRefused(incident, "โอนเรื่อง")
+        target = Station.objects.filter(pk=station_id, active=True).first()
+        if target is None:
+            raise IncidentError("ไม่พบสถานีปลายทางที่เปิดรับเรื่อง")
+        if target.pk == incident.station_id:
+            raise IncidentError("เรื่องนี้อยู่ที่สถานีนี้แล้ว")
+        previous_station = incident.station_id
+        previous_status = incident.status
+        _route(incident, target.pk, target.province_id, now)
+        incident.save(update_fields=_ROUTE_FIELDS)
+        event = IncidentEvent.objects.create(
+            incident=incident,
+            kind=IncidentEvent.Kind.TRANSFERRED,
+            actor=actor,
+            from_status=previous_status,
+            to_status=Status.NEW,
+            station=target,
+            note=reason.strip(),
+            data={"from_station_id": previous_station, "to_station_id": target.pk},
+            created_at=now,
+        )
+        from incidents.notify import reporter_notify
+
+        reporter_notify(incident, event)
+        broadcast.incident_event_on_commit(
+            incident, "incident.transferred", previous_station_id=previous_station
+        )
+    return incident
+
+
+_ROUTE_FIELDS = [
+    "station",
+    "province",
+    "status",
+    "routed_at",
+    "accepted_at",
+    "en_route_at",
+    "on_scene_at",
+    "tried_station_ids",
+    "at_province_desk",
+    "updated_at",
+]
+
+
+def _route(incident: Incident, station_id: int, province_id: int, now: datetime) -> None:
+    incident.station_id = station_id
+    incident.province_id = province_id
+    incident.status = Status.NEW
+    incident.routed_at = now
+    incident.accepted_at = incident.en_route_at = incident.on_scene_at = None
+    incident.at_province_desk = False
+    if station_id not in incident.tried_station_ids:
+        incident.tried_station_ids = [*incident.tried_station_ids, station_id]
+
+
+def incident_add_note(*, incident_id: int, actor: Any, note: str) -> IncidentEvent:
+    if not note.strip():
+        raise IncidentError("บันทึกว่างเปล่า")
+    with transaction.atomic():
+        incident = _locked_for(incident_id, actor)
+        event = IncidentEvent.objects.create(
+            incident=incident,
+            kind=IncidentEvent.Kind.NOTE,
+            actor=actor,
+            note=note.strip()[:5000],
+            station_id=incident.station_id,
+            created_at=timezone.now(),
+        )
+        broadcast.incident_event_on_commit(incident, "incident.note")
+    return event
+
+
+def incident_reveal_phone(*, incident_id: int, actor: Any) -> str:
+    """The reporter's phone number for ``actor``; every reveal is written to the timeline."""
+    with transaction.atomic():
+        incident = _locked_for(incident_id, actor)
+        IncidentEvent.objects.create(
+            incident=incident,
+            kind=IncidentEvent.Kind.PHONE_REVEALED,
+            actor=actor,
+            station_id=incident.station_id,
+            created_at=timezone.now(),
+        )
+    return incident.reporter_phone

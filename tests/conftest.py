@@ -122,3 +122,19 @@ def line(
     client: Any, fake_line: FakeLine, django_capture_on_commit_callbacks: Any, registry: None
 ) -> LineChat:
     return LineChat(client, fake_line, django_capture_on_commit_callbacks)
+
+
+def make_incident(latitude: float = 14.05, longitude: float = 101.37, **extra: Any) -> Any:
+    """A new case created the way a LINE report creates it."""
+    from incidents.services import incident_create
+
+    values: dict[str, Any] = {
+        "category": "assault",
+        "latitude": latitude,
+        "longitude": longitude,
+        "phone": "+66812345678",
+        "relation": "victim",
+        "reporter_line_id": "U" + "d" * 32,
+    }
+    values.update(extra)
+    return incident_create(**values)
