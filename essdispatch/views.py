@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from accounts.selectors import staff_scope
 
@@ -13,4 +13,4 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = staff_scope(request.user)
     if scope is None:
         return render(request, "no_role.html", status=403)
-    return render(request, "home.html", {"scope": scope})
+    return redirect("incidents:dashboard")

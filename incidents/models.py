@@ -73,6 +73,9 @@ class Incident(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
     )
     reporter_unreachable = models.BooleanField(default=False)
+    # Delivery of the latest status message to the reporter, kept here by lineoa so the dashboard
+    # can show it without reaching into lineoa: "", pending, sent, failed or blocked.
+    reporter_message_state = models.CharField(max_length=16, blank=True)
 
     received_at = models.DateTimeField(_("รับแจ้งเมื่อ"))
     routed_at = models.DateTimeField(_("ส่งถึงสถานีเมื่อ"))

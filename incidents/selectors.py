@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.selectors import StaffScope, staff_scope
-from incidents.models import Incident
+from incidents.models import Category, Incident
 
 
 def incident_open_for_reporter(reporter_line_id: str) -> Incident | None:
@@ -47,3 +48,75 @@ def incident_for_user(user: Any, incident_id: int) -> Incident | None:
     if scope is None:
         return None
     return incidents_visible_to(scope).filter(pk=incident_id).first()
+
+
+_STATUS_ORDER: dict[str, int] = {str(s): n for n, s in enumerate(Incident.OPEN_STATUSES)}
+
+
+def dashboard_snapshot(scope: StaffScope) -> dict[str, Any]:
+    """Everything a dashboard shows on (re)load: the open cases in urgency order and the stations.
+
+    New cases come first, longest waiting first; then accepted, en route and on scene. Plain values,
+    not model instances: the first load of a busy province must stay fast.
+    """
+    from stations.models import Station
+
+    now = timezone.now()
+    rows = list(
+        incidents_visible_to(scope)
+        .filter(status__in=Incident.OPEN_STATUSES)
+        .values(
+            "id",
+            "case_number",
+            "category",
+            "status",
+            "latitude",
+            "longitude",
+            "address",
+            "station_id",
+            "station__name_th",
+            "province_id",
+            "at_province_desk",
+            "received_at",
+            "routed_at",
+            "accepted_at",
+            "reporter_relation",
+            "reporter_unreachable",
+            "reporter_message_state",
+        )
+    )
+    rows.sort(key=lambda r: (_STATUS_ORDER[r["status"]], r["routed_at"]))
+    categories = dict(Category.choices)
+    statuses = dict(Incident.Status.choices)
+    cases = [
+        {
+            "id": r["id"],
+            "case_number": r["case_number"],
+            "category": r["category"],
+            "category_label": str(categories.get(r["category"], r["category"])),
+            "status": r["status"],
+            "status_label": str(statuses[r["status"]]),
+            "latitude": r["latitude"],
+            "longitude": r["longitude"],
+            "address": r["address"],
+            "station_id": r["station_id"],
+            "station_name": r["station__name_th"] or "โต๊ะจังหวัด",
+            "at_province_desk": r["at_province_desk"],
+            "received_at": r["received_at"].isoformat(),
+            "routed_at": r["routed_at"].isoformat(),
+            "waiting_seconds": int((now - r["routed_at"]).total_seconds()),
+            "reporter_unreachable": r["reporter_unreachable"],
+            "message_state": r["reporter_message_state"],
+        }
+        for r in rows
+    ]
+    stations = Station.objects.filter(active=True)
+    if scope.role == "officer":
+        stations = stations.filter(pk=scope.station_id or 0)
+    elif not scope.national:
+        stations = stations.filter(province_id=scope.province_id or 0)
+    return {
+        "server_time": now.isoformat(),
+        "cases": cases,
+        "stations": list(stations.values("id", "name_th", "latitude", "longitude", "phone")),
+    }

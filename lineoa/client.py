@@ -133,7 +133,7 @@ def rich_menu_install(definition: dict[str, Any], image_png: bytes) -> str:
         MessagingApiBlob(client).set_rich_menu_image(
             menu_id,
             image_png,
-            _content_type="image/png",
+            _headers={"Content-Type": "image/png"},
             _request_timeout=_timeout(),
         )
     with _api_client(settings.LINE_API_BASE_URL) as client, _translated_errors():

@@ -7,4 +7,5 @@ from lineoa import views
 app_name = "lineoa"
 urlpatterns = [
     path("line/webhook", views.webhook, name="webhook"),
+    path("line/content/<int:event_id>", views.content, name="content"),
 ]

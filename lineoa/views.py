@@ -4,10 +4,14 @@ import json
 import logging
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from incidents.models import IncidentEvent
+from incidents.selectors import incident_for_user
+from lineoa import client
 from lineoa.client import signature_valid
 from lineoa.services import MalformedWebhook, inbox_store
 
@@ -35,3 +39,24 @@ def webhook(request: HttpRequest) -> HttpResponse:
         logger.warning("malformed webhook body: %s", exc)
         return HttpResponse("malformed body", status=400, content_type="text/plain")
     return HttpResponse(status=200)
+
+
+@login_required
+@require_GET
+def content(request: HttpRequest, event_id: int) -> HttpResponse:
+    """A photo the reporter sent, fetched from LINE for staff who may see its case."""
+    event = IncidentEvent.objects.filter(pk=event_id, kind=IncidentEvent.Kind.REPORTER_IMAGE).first()
+    if event is None or incident_for_user(request.user, event.incident_id) is None:
+        raise Http404("no such photo")
+    message_id = str(event.data.get("line_message_id", ""))
+    try:
+        data = client.message_content(message_id)
+    except client.LineError as exc:
+        logger.warning("photo %s not fetched: %s", message_id, exc)
+        return HttpResponse(
+            "ดึงรูปจาก LINE ไม่สำเร็จ ลองใหม่ภายหลัง", status=502, content_type="text/plain; charset=utf-8"
+        )
+    kind = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+    response = HttpResponse(data, content_type=kind)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -1,0 +1,157 @@
+"""Dashboard views for station officers (and provincial staff and admins, in their scope).
+
+Every view goes through ``_scope_or_403`` or ``_incident_or_404``, so the permission checks live in
+one place: a case outside the user's scope is a 404, exactly like a case that does not exist.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.selectors import StaffScope, staff_scope
+from incidents.models import Incident, IncidentEvent
+from incidents.selectors import dashboard_snapshot, incident_for_user
+from incidents.services import (
+    IncidentError,
+    TransitionRefused,
+    actions_for_status,
+    incident_add_note,
+    incident_reveal_phone,
+    incident_set_status,
+    incident_transfer,
+)
+from stations.selectors import station_nearest
+
+
+def _scope_or_403(request: HttpRequest) -> StaffScope:
+    scope = staff_scope(request.user)
+    if scope is None:
+        raise PermissionDenied("no staff role")
+    return scope
+
+
+def _incident_or_404(request: HttpRequest, incident_id: int) -> Incident:
+    incident = incident_for_user(request.user, incident_id)
+    if incident is None:
+        raise Http404("no such case")
+    return incident
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    scope = _scope_or_403(request)
+    context = {"scope": scope, "map_tile_url": settings.MAP_TILE_URL}
+    return render(request, "incidents/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def snapshot(request: HttpRequest) -> JsonResponse:
+    scope = _scope_or_403(request)
+    return JsonResponse(dashboard_snapshot(scope))
+
+
+def _panel(
+    request: HttpRequest, incident: Incident, *, error: str = "", phone: str = "", status: int = 200
+) -> HttpResponse:
+    events = (
+        IncidentEvent.objects.filter(incident=incident)
+        .select_related("actor", "station")
+        .order_by("created_at", "pk")
+    )
+    transfer_to = [
+        n.station
+        for n in station_nearest(
+            incident.latitude, incident.longitude, exclude=[incident.station_id or 0], limit=8
+        )
+    ]
+    context = {
+        "incident": incident,
+        "events": events,
+        "actions": actions_for_status(incident.status),
+        "outcomes": Incident.Outcome.choices,
+        "transfer_to": transfer_to,
+        "error": error,
+        "phone": phone,
+        "Status": Incident.Status,
+    }
+    return render(request, "incidents/case_panel.html", context, status=status)
+
+
+@login_required
+@require_GET
+def case_panel(request: HttpRequest, incident_id: int) -> HttpResponse:
+    return _panel(request, _incident_or_404(request, incident_id))
+
+
+@login_required
+@require_POST
+def case_status(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = _incident_or_404(request, incident_id)
+    number = request.POST.get("duplicate_of", "").strip()
+    duplicate_of = Incident.objects.filter(case_number=number).first() if number else None
+    try:
+        incident = incident_set_status(
+            incident_id=incident.pk,
+            actor=request.user,
+            to=request.POST.get("to", ""),
+            outcome=request.POST.get("outcome", ""),
+            note=request.POST.get("note", "").strip(),
+            duplicate_of=duplicate_of,
+        )
+    except TransitionRefused as exc:
+        return _panel(request, exc.incident, error=str(exc), status=409)
+    except (IncidentError, ValueError) as exc:
+        return _panel(request, incident, error=str(exc), status=400)
+    return _panel(request, incident)
+
+
+@login_required
+@require_POST
+def case_transfer(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = _incident_or_404(request, incident_id)
+    try:
+        station_id = int(request.POST.get("station_id", ""))
+        incident = incident_transfer(
+            incident_id=incident.pk,
+            actor=request.user,
+            station_id=station_id,
+            reason=request.POST.get("reason", ""),
+        )
+    except ValueError:
+        return _panel(request, incident, error="เลือกสถานีปลายทาง", status=400)
+    except TransitionRefused as exc:
+        return _panel(request, exc.incident, error=str(exc), status=409)
+    except IncidentError as exc:
+        return _panel(request, incident, error=str(exc), status=400)
+    # After a transfer an officer of the old station can no longer see the case.
+    visible = incident_for_user(request.user, incident.pk)
+    if visible is None:
+        return HttpResponse(f"โอนเรื่อง {incident.case_number} แล้ว", status=200)
+    return _panel(request, visible)
+
+
+@login_required
+@require_POST
+def case_note(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = _incident_or_404(request, incident_id)
+    try:
+        incident_add_note(incident_id=incident.pk, actor=request.user, note=request.POST.get("note", ""))
+    except IncidentError as exc:
+        return _panel(request, incident, error=str(exc), status=400)
+    return _panel(request, incident)
+
+
+@login_required
+@require_POST
+def case_phone(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """Reveal the reporter's number (a POST, so that every reveal is deliberate and audited)."""
+    incident = _incident_or_404(request, incident_id)
+    phone = incident_reveal_phone(incident_id=incident.pk, actor=request.user)
+    return _panel(request, incident, phone=phone)
