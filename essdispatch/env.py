@@ -56,6 +56,20 @@ def env_int(
     return value
 
 
+def env_float(name: str, default: float, environ: Mapping[str, str] | None = None) -> float:
+    environ = os.environ if environ is None else environ
+    raw = environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative, got {value}")
+    return value
+
+
 def env_list(name: str, default: list[str], environ: Mapping[str, str] | None = None) -> list[str]:
     environ = os.environ if environ is None else environ
     raw = environ.get(name)

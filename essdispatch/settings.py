@@ -16,7 +16,7 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 
-from essdispatch.env import ConfigError, env_bool, env_int, env_list, env_str, env_url
+from essdispatch.env import ConfigError, env_bool, env_float, env_int, env_list, env_str, env_url
 
 # Lets admin and model classes be subscripted for the type checker (ModelAdmin[Station]).
 django_stubs_ext.monkeypatch()
@@ -207,6 +207,13 @@ ESCALATION_ACCEPT_SECONDS = env_int("ESCALATION_ACCEPT_SECONDS", 180, minimum=10
 ESCALATION_MAX_STATIONS = env_int("ESCALATION_MAX_STATIONS", 3, minimum=1)
 CONVERSATION_IDLE_SECONDS = env_int("CONVERSATION_IDLE_SECONDS", 30 * 60, minimum=60)
 WELFARE_CHECK_SECONDS = env_int("WELFARE_CHECK_SECONDS", 30 * 60, minimum=60)
+# Outbound LINE messages: first retry after about this many seconds, doubling each time (with
+# jitter); a sender's claim on a message lapses after the lease, so a crashed worker's message is
+# retried by the sweep (with the same retry key, so LINE never shows it twice).
+LINE_RETRY_BASE_SECONDS = env_float("LINE_RETRY_BASE_SECONDS", 2.0)
+LINE_SEND_LEASE_SECONDS = env_int("LINE_SEND_LEASE_SECONDS", 60, minimum=1)
+# Who queues the reporter's status messages (incidents does not import lineoa).
+INCIDENT_REPORTER_NOTIFIER = "lineoa.notify.status_message_create"
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -320,3 +320,154 @@ def incident_reveal_phone(*, incident_id: int, actor: Any) -> str:
             created_at=timezone.now(),
         )
     return incident.reporter_phone
+
+
+def incident_record_message_state(*, incident_id: int, state: str, detail: str = "") -> None:
+    """Keep the delivery state of the latest message to the reporter on the case (the dashboard
+    shows it). A message that cannot be delivered goes on the timeline; a reporter who blocked the
+    account is marked unreachable, so officers know to phone instead."""
+    with transaction.atomic():
+        incident = Incident.objects.select_for_update().filter(pk=incident_id).first()
+        if incident is None:
+            return
+        incident.reporter_message_state = state
+        fields = ["reporter_message_state", "updated_at"]
+        if state == "blocked":
+            incident.reporter_unreachable = True
+            fields.append("reporter_unreachable")
+        incident.save(update_fields=fields)
+        if state in ("failed", "blocked"):
+            IncidentEvent.objects.create(
+                incident=incident,
+                kind=IncidentEvent.Kind.MESSAGE,
+                note=detail[:1000],
+                data={"state": state},
+                created_at=timezone.now(),
+            )
+        broadcast.incident_event_on_commit(incident, "incident.message")
+
+
+# Escalation --------------------------------------------------------------------------------------
+
+
+def escalation_sweep() -> int:
+    """Move every ``new`` case that no station accepted in time one hop on; return the hops made.
+
+    Safe to run from several beats or workers at once: each case is re-checked under its row lock
+    (rows another sweeper holds are skipped), so a case moves at most one hop per timeout.
+    """
+    from django.conf import settings
+
+    cutoff = timezone.now() - timedelta(seconds=settings.ESCALATION_ACCEPT_SECONDS)
+    due = list(
+        Incident.objects.filter(status=Status.NEW, at_province_desk=False, routed_at__lt=cutoff)
+        .order_by("routed_at")
+        .values_list("pk", flat=True)[:200]
+    )
+    return sum(1 for pk in due if incident_escalate(incident_id=pk, cutoff=cutoff))
+
+
+def incident_escalate(*, incident_id: int, cutoff: datetime) -> bool:
+    """One escalation hop for a case still waiting since before ``cutoff``.
+
+    1. Lock the case, skipping it if another sweeper holds it; stop if it was accepted, moved or
+       escalated since the sweep looked.
+    2. After ESCALATION_MAX_STATIONS stations, or when no untried active station is left, it goes
+       to the province desk; otherwise to the nearest station not yet tried.
+    3. The hop is a timeline event; the reporter is told the first time only; every dashboard of
+       the old station, the new one and the province hears of it.
+    """
+    from django.conf import settings
+
+    now = timezone.now()
+    with transaction.atomic():
+        incident = Incident.objects.select_for_update(skip_locked=True).filter(pk=incident_id).first()
+        if (
+            incident is None
+            or incident.status != Status.NEW
+            or incident.at_province_desk
+            or incident.routed_at >= cutoff
+        ):
+            return False
+        previous_station = incident.station_id
+        tried = list(incident.tried_station_ids)
+        target = None
+        if len(tried) < settings.ESCALATION_MAX_STATIONS:
+            nearest = station_nearest(incident.latitude, incident.longitude, exclude=tried, limit=1)
+            target = nearest[0].station if nearest else None
+        first_hop = not incident.events.filter(kind=IncidentEvent.Kind.ESCALATED).exists()
+        if target is None:
+            incident.station_id = None
+            incident.at_province_desk = True
+            incident.routed_at = now
+            incident.save(update_fields=["station", "at_province_desk", "routed_at", "updated_at"])
+            note = "ไม่มีสถานีรับเรื่องทันเวลา ส่งต่อโต๊ะจังหวัด"
+        else:
+            _route(incident, target.pk, target.province_id, now)
+            incident.save(update_fields=_ROUTE_FIELDS)
+            note = f"ไม่มีผู้รับเรื่องภายใน {settings.ESCALATION_ACCEPT_SECONDS // 60} นาที ส่งต่อ {target.name_th}"
+        event = IncidentEvent.objects.create(
+            incident=incident,
+            kind=IncidentEvent.Kind.ESCALATED,
+            from_status=Status.NEW,
+            to_status=Status.NEW,
+            station=target,
+            note=note,
+            data={
+                "from_station_id": previous_station,
+                "to_station_id": target.pk if target else None,
+                "hop": len(incident.tried_station_ids),
+            },
+            created_at=now,
+        )
+        if first_hop:
+            from incidents.notify import reporter_notify
+
+            reporter_notify(incident, event)
+        broadcast.incident_event_on_commit(
+            incident, "incident.escalated", previous_station_id=previous_station
+        )
+    return True
+
+
+def incident_reopen(*, incident_id: int, reporter_line_id: str, reason: str) -> Incident | None:
+    """The reporter still needs help after closure: the case is ``new`` again at its station."""
+    now = timezone.now()
+    with transaction.atomic():
+        incident = (
+            Incident.objects.select_for_update()
+            .filter(pk=incident_id, reporter_line_id=reporter_line_id)
+            .first()
+        )
+        if incident is None:
+            return None
+        if incident.status != Status.CLOSED:
+            return incident
+        previous = incident.status
+        incident.status = Status.NEW
+        incident.routed_at = now
+        incident.accepted_at = incident.en_route_at = incident.on_scene_at = incident.closed_at = None
+        incident.outcome = ""
+        incident.save(
+            update_fields=[
+                "status",
+                "routed_at",
+                "accepted_at",
+                "en_route_at",
+                "on_scene_at",
+                "closed_at",
+                "outcome",
+                "updated_at",
+            ]
+        )
+        IncidentEvent.objects.create(
+            incident=incident,
+            kind=IncidentEvent.Kind.REOPENED,
+            from_status=previous,
+            to_status=Status.NEW,
+            station_id=incident.station_id,
+            note=reason,
+            created_at=now,
+        )
+        broadcast.incident_event_on_commit(incident, "incident.reopened")
+    return incident

@@ -18,6 +18,7 @@ from incidents.services import (
     IncidentError,
     incident_add_reporter_message,
     incident_create,
+    incident_reopen,
     incidents_mark_reporter_unreachable,
 )
 from lineoa import replies
@@ -60,6 +61,8 @@ def conversation_step(line_user: LineUser, event: Event) -> list[replies.Message
         return [replies.cancelled()] if was_reporting else [replies.idle_hint()]
     if action == "help":
         return replies.help_messages()
+    if action == "welfare":
+        return _welfare(user=line_user, value=value, case=_postback_field(event, "case"))
     if action == "report" or (typed and "แจ้งเหตุ" in typed and convo.step == Step.IDLE):
         convo.go(Step.CATEGORY, {})
         return [replies.ask_category()]
@@ -190,6 +193,28 @@ def _confirm(
     return [replies.reported(incident.case_number, station.name_th, station.phone)]
 
 
+def _welfare(*, user: LineUser, value: str, case: str) -> list[replies.Message]:
+    """The answer to "ปลอดภัยแล้วหรือยัง": still needing help reopens the case at its station."""
+    if not case.isdigit():
+        return [replies.idle_hint()]
+    if value == "help":
+        incident = incident_reopen(
+            incident_id=int(case),
+            reporter_line_id=user.line_user_id,
+            reason="ผู้แจ้งตอบว่ายังต้องการความช่วยเหลือ",
+        )
+        if incident is None:
+            return [replies.idle_hint()]
+        where = incident.station.name_th if incident.station else "เจ้าหน้าที่ระดับจังหวัด"
+        return [
+            replies.text(
+                f"เปิดเรื่อง {incident.case_number} อีกครั้งแล้ว {where} จะติดต่อกลับโดยเร็ว\n"
+                "หากอยู่ในอันตรายเฉพาะหน้า โทร 191"
+            )
+        ]
+    return [replies.text("ขอบคุณที่ตอบกลับ ดีใจที่คุณปลอดภัย\n" + replies.FURTHER_HELP)]
+
+
 _STEPS = {
     Step.IDLE: _idle,
     Step.CATEGORY: _category,
@@ -214,6 +239,11 @@ def _postback(event: Event) -> tuple[str, str]:
     data = str((event.get("postback") or {}).get("data", ""))
     parsed = parse_qs(data)
     return parsed.get("action", [""])[0], parsed.get("value", [""])[0]
+
+
+def _postback_field(event: Event, name: str) -> str:
+    data = str((event.get("postback") or {}).get("data", ""))
+    return parse_qs(data).get(name, [""])[0]
 
 
 def _category_from_text(typed: str) -> str:

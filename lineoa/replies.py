@@ -10,6 +10,7 @@ from incidents.models import Category, ReporterRelation
 Message = dict[str, Any]
 
 EMERGENCY_NUMBERS = "เจ็บป่วยฉุกเฉิน โทร 1669 · ไฟไหม้ โทร 199 · เหตุด่วนเหตุร้าย โทร 191"
+FURTHER_HELP = "ต้องการความช่วยเหลือเพิ่มเติม ปรึกษาได้ที่ศูนย์ช่วยเหลือสังคม โทร 1300 (ตลอด 24 ชั่วโมง)"
 LOCATION_BUTTON = "ปักหมุด / แชร์ตำแหน่ง"
 CONFIRM = "ยืนยัน"
 CANCEL = "ยกเลิก"

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -22,8 +23,6 @@ logger = logging.getLogger(__name__)
 # one poisoned event cannot block the rest of that user's conversation forever.
 INBOX_MAX_ATTEMPTS = 5
 OUTBOUND_MAX_ATTEMPTS = 8
-# How long a sender holds its claim on a message before the sweep may try it again.
-OUTBOUND_LEASE = timedelta(seconds=60)
 
 
 class MalformedWebhook(ValueError):
@@ -216,7 +215,9 @@ def outbound_send(message_id: int) -> float | None:
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
         pk=message_id,
         status=OutboundMessage.Status.PENDING,
-    ).update(next_attempt_at=now + OUTBOUND_LEASE, attempts=F("attempts") + 1)
+    ).update(
+        next_attempt_at=now + timedelta(seconds=settings.LINE_SEND_LEASE_SECONDS), attempts=F("attempts") + 1
+    )
     if not claimed:
         return None
     message = OutboundMessage.objects.get(pk=message_id)
@@ -240,6 +241,7 @@ def outbound_send(message_id: int) -> float | None:
     OutboundMessage.objects.filter(pk=message.pk).update(
         status=OutboundMessage.Status.SENT, sent_via=via, sent_at=timezone.now(), last_error=""
     )
+    _record_on_case(message, OutboundMessage.Status.SENT)
     return None
 
 
@@ -264,6 +266,19 @@ def _deliver(message: OutboundMessage, now: datetime) -> str:
 
 def _finish(message: OutboundMessage, status: str, *, error: str) -> None:
     OutboundMessage.objects.filter(pk=message.pk).update(status=status, last_error=error[:2000])
+    _record_on_case(message, status, error)
+
+
+def _record_on_case(message: OutboundMessage, status: str, error: str = "") -> None:
+    if message.incident_id is None:
+        return
+    from incidents.services import incident_record_message_state
+
+    detail = {
+        OutboundMessage.Status.BLOCKED: "ส่งข้อความถึงผู้แจ้งไม่ได้: ผู้แจ้งบล็อกหรือเลิกติดตามบัญชี",
+        OutboundMessage.Status.FAILED: f"ส่งข้อความถึงผู้แจ้งไม่สำเร็จ ({error[:200]})",
+    }.get(OutboundMessage.Status(status), "")
+    incident_record_message_state(incident_id=message.incident_id, state=status, detail=detail)
 
 
 def _backoff(attempt: int) -> float:
