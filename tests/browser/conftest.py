@@ -194,7 +194,16 @@ def live_daphne(django_db_setup: None, django_db_blocker: Any) -> Iterator[LiveS
     log_path = var_dir / "daphne.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "essdispatch.asgi:application"],
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "essdispatch.asgi:application",
+            ],
             cwd=ROOT,
             env=env,
             stdout=log,
