@@ -31,6 +31,7 @@ class FakeLine:
     retry_keys: set[str] = field(default_factory=set)
     used_reply_tokens: set[str] = field(default_factory=set)
     delay_seconds: float = 0.0
+    delays: dict[str, deque[float]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -42,6 +43,9 @@ class FakeLine:
         queue = self.scripted.setdefault(path, deque())
         for _ in range(times):
             queue.append((status, body or {"message": f"scripted {status}"}))
+
+    def delay_next(self, path: str, seconds: float) -> None:
+        self.delays.setdefault(path, deque()).append(seconds)
 
     def calls(self, path: str) -> list[Recorded]:
         with self.lock:
@@ -76,11 +80,14 @@ def _handler(fake: FakeLine) -> type[BaseHTTPRequestHandler]:
 
         def _answer(self, status: int, body: dict[str, Any] | None = None) -> None:
             data = json.dumps(body or {}).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            except OSError:
+                pass  # the caller went away (a killed worker); LINE would not notice either
 
         def _handle(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
@@ -91,10 +98,14 @@ def _handler(fake: FakeLine) -> type[BaseHTTPRequestHandler]:
                 body = raw
             path = self.path.split("?")[0]
             record = Recorded(self.command, path, dict(self.headers.items()), body)
-            if fake.delay_seconds:
-                time.sleep(fake.delay_seconds)
             with fake.lock:
                 fake.requests.append(record)
+                delays = fake.delays.get(path)
+                delay = delays.popleft() if delays else fake.delay_seconds
+            # LINE has the request from here on, even if the caller gives up waiting for the answer.
+            if delay:
+                time.sleep(delay)
+            with fake.lock:
                 scripted = fake.scripted.get(path)
                 planned = scripted.popleft() if scripted else None
             if planned is not None:

@@ -142,20 +142,66 @@
     selectedId = id;
     document.title = "ESS Dispatch";
     listEl.querySelectorAll("li").forEach((li) => li.classList.toggle("selected", li.dataset.id === String(id)));
-    await refreshPanel();
+    await refreshPanel({ keepError: false });
     const c = cases.find((x) => x.id === id);
     if (c) map.panTo([c.latitude, c.longitude]);
   }
 
-  async function refreshPanel() {
+  // A live refresh redraws the open panel, but an error the officer was just shown (say, another
+  // officer accepted the case first) stays until they act again or open another case: the
+  // broadcast of the very change that caused it would otherwise wipe it away at once.
+  let panelSeq = 0;
+  async function refreshPanel({ keepError = true } = {}) {
     if (!selectedId) return;
-    const r = await fetch(caseUrl(selectedId), { credentials: "same-origin", cache: "no-store" });
+    const id = selectedId;
+    const seq = ++panelSeq;
+    const r = await fetch(caseUrl(id), { credentials: "same-origin", cache: "no-store" });
+    const html = await r.text();
+    // A newer refresh, or another case opened meanwhile, wins over this answer.
+    if (seq !== panelSeq || id !== selectedId) return;
     if (r.status === 404) {
       panelEl.innerHTML = '<p class="muted">เรื่องนี้ไม่อยู่ในความรับผิดชอบของคุณแล้ว</p>';
       selectedId = null;
       return;
     }
-    panelEl.innerHTML = await r.text();
+    const shown = panelEl.querySelector(".case-panel");
+    const same = Boolean(shown) && shown.dataset.incidentId === String(id);
+    const error = keepError && same ? shown.querySelector("[data-testid=case-error]") : null;
+    const editing = same ? panelState() : null;
+    panelEl.innerHTML = html;
+    const head = panelEl.querySelector(".case-head");
+    if (error && head && !panelEl.querySelector("[data-testid=case-error]")) head.after(error);
+    if (editing) restorePanelState(editing);
+  }
+
+  // What the officer is in the middle of in the panel (an open close/transfer form, a half-typed
+  // note), so that a live refresh of the same case does not throw it away.
+  function panelState() {
+    const open = [...panelEl.querySelectorAll("details[open]")].map((d) => d.className);
+    const values = [];
+    panelEl.querySelectorAll("form[data-panel-form]").forEach((form) => {
+      form.querySelectorAll("input:not([type=hidden]), textarea, select").forEach((field) => {
+        if (field.name && field.value) values.push([form.getAttribute("action"), field.name, field.value]);
+      });
+    });
+    const active = document.activeElement;
+    const focus = active && active.form && panelEl.contains(active) && active.name
+      ? [active.form.getAttribute("action"), active.name] : null;
+    return { open, values, focus };
+  }
+
+  function panelField(action, name) {
+    return panelEl.querySelector(`form[action="${CSS.escape(action)}"] [name="${CSS.escape(name)}"]`);
+  }
+
+  function restorePanelState(state) {
+    panelEl.querySelectorAll("details").forEach((d) => { if (state.open.includes(d.className)) d.open = true; });
+    state.values.forEach(([action, name, value]) => {
+      const field = panelField(action, name);
+      if (field) field.value = value;
+    });
+    const focused = state.focus && panelField(...state.focus);
+    if (focused) focused.focus();
   }
 
   panelEl.addEventListener("submit", async (e) => {
@@ -169,7 +215,10 @@
         method: "POST", body: new FormData(form), credentials: "same-origin",
         headers: { "X-CSRFToken": csrf, "HX-Request": "true" },
       });
-      panelEl.innerHTML = await r.text();
+      const html = await r.text();
+      // The answer to the officer's own action is the newest view of the panel.
+      panelSeq += 1;
+      panelEl.innerHTML = html;
     } catch (err) {
       panelEl.insertAdjacentHTML("afterbegin", '<p class="error" role="alert">เชื่อมต่อไม่ได้ ลองอีกครั้ง</p>');
     } finally {

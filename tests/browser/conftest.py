@@ -12,7 +12,6 @@ HTTP interface (the simulator page, or signed webhook events posted by :class:`R
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
@@ -23,9 +22,10 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
     from lineoa.simulator.models import SimUser
 
+T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("ESS_CHROMIUM", "/usr/bin/chromium")
@@ -191,7 +192,9 @@ def live_daphne(django_db_setup: None, django_db_blocker: Any) -> Iterator[LiveS
     if settings.REDIS_URL:
         # CI: the server's channel layer is Redis, like production.
         env["REDIS_URL"] = settings.REDIS_URL
-    log_path = var_dir / "daphne.log"
+    # Kept after the run (test-artifacts/ is git-ignored) for a look at what the server said.
+    ARTIFACTS.mkdir(exist_ok=True)
+    log_path = ARTIFACTS / f"daphne-{os.getpid()}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [
@@ -326,7 +329,8 @@ def open_dashboard(page: Page, server: LiveServer) -> None:
     """Open /dashboard/ and wait until its WebSocket is connected."""
     from playwright.sync_api import expect
 
-    page.goto(f"{server.url}/dashboard/")
+    if not page.url.endswith("/dashboard/"):
+        page.goto(f"{server.url}/dashboard/")
     expect(page.get_by_test_id("connection")).to_have_text("เชื่อมต่อแล้ว", timeout=LIVE_TIMEOUT_MS)
 
 
@@ -415,11 +419,26 @@ def reporter_factory(server: LiveServer, registry: None) -> Callable[[str], Repo
     return make
 
 
-def json_get(page: Page, path: str) -> tuple[int, Any]:
-    """GET ``path`` with the page's cookies (its session); the status and the parsed body if JSON."""
-    response = page.request.get(path)
-    try:
-        body = json.loads(response.body())
-    except ValueError:
-        body = None
-    return response.status, body
+def off_the_loop(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run ``fn`` on a thread of its own and return its result.
+
+    Code that broadcasts to the channel layer (``async_to_sync``) refuses to run on a thread with a
+    running event loop, and Playwright keeps one running on the test's thread.
+    """
+    from django.db import connections
+
+    def run() -> T:
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
+def make_incident(**values: Any) -> Any:
+    """A new case, created the way a LINE report creates it, committed (see tests.conftest)."""
+    from tests.conftest import make_incident as create
+
+    return off_the_loop(create, **values)

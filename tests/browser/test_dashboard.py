@@ -21,10 +21,11 @@ from tests.browser.conftest import (
     LiveServer,
     Reporter,
     login,
+    make_incident,
     open_dashboard,
     wait_until,
 )
-from tests.conftest import make_incident, make_staff
+from tests.conftest import make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,9 +56,10 @@ def officer_page(
 ) -> Page:
     """A logged-in officer's dashboard, connected; what its WebSocket receives goes to ``frames``."""
     page = contexts.new_page()
-    login(page, server, username)
     if frames is not None:
+        # Before logging in: the login redirects to the dashboard, which connects at once.
         page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(str(payload))))
+    login(page, server, username)
     open_dashboard(page, server)
     return page
 
@@ -269,3 +271,29 @@ def test_reporter_message_reaches_the_case_panel_live(
     print(f"\nreporter's message reached the open panel within {(time.monotonic() - started) * 1000:.0f} ms")
     expect(message).to_contain_text("ข้อความจากผู้แจ้ง")
     assert IncidentEvent.objects.filter(incident=incident, kind="reporter_text").count() == 1
+
+
+def test_a_live_update_keeps_the_form_the_officer_is_filling_in(
+    contexts: Contexts,
+    server: LiveServer,
+    station_mueang: Station,
+    reporter_factory: Callable[[], Reporter],
+) -> None:
+    officer_of(station_mueang, "officer.mueang")
+    page = officer_page(contexts, server, "officer.mueang")
+    reporter = reporter_factory()
+    incident = reporter.report()
+    open_case(page, incident)
+    page.locator("#case-panel details.close-form summary").click()
+    page.select_option("#case-panel details.close-form select[name=outcome]", "not_located")
+    note = page.locator("#case-panel details.close-form textarea[name=note]")
+    note.fill("ไปถึงแล้วไม่พบผู้แจ้ง โทรกลับ")
+
+    # The reporter writes meanwhile: the panel redraws with the new timeline line.
+    reporter.text("ย้ายมาอยู่หน้าร้านสะดวกซื้อแล้ว")
+    expect(page.get_by_test_id("timeline").locator("li.ev-reporter_text")).to_have_count(1)
+
+    expect(page.locator("#case-panel details.close-form")).to_have_attribute("open", "")
+    expect(page.locator("#case-panel details.close-form select[name=outcome]")).to_have_value("not_located")
+    expect(note).to_have_value("ไปถึงแล้วไม่พบผู้แจ้ง โทรกลับ")
+    expect(note).to_be_focused()

@@ -13,6 +13,7 @@ from lineoa.models import InboxEvent
 from tests import line_events as ev
 from tests.conftest import LineChat
 from tests.fake_line import FakeLine
+from tests.tasks.conftest import _use_broker
 
 pytestmark = pytest.mark.django_db
 
@@ -122,13 +123,11 @@ def test_events_stored_during_a_broker_outage_are_processed_by_the_sweep(
 
     settings.TASK_MODE = "celery"
     old = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens: the queue is unreachable
-    app.conf.broker_connection_retry = False
-    app.conf.broker_connection_max_retries = 0
+    _use_broker(app, "redis://127.0.0.1:1/0")  # nothing listens: the queue is unreachable
     try:
         assert line.send(ev.postback(USER, "action=report")).status_code == 200
     finally:
-        app.conf.broker_url = old
+        _use_broker(app, old)
         settings.TASK_MODE = "inline"
     assert InboxEvent.objects.filter(processed_at__isnull=True).count() == 1
     assert line.fake.delivered() == []
