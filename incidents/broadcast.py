@@ -61,9 +61,14 @@ def _send(groups: list[str], message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+    try:
+        # One event loop for all groups: channels-redis keeps its connections per loop.
+        async_to_sync(_send_all)(layer, groups, message)
+    except Exception:
+        # The change is committed; dashboards will see it on their next snapshot.
+        logger.exception("could not broadcast %s to %s", message["event"], groups)
+
+
+async def _send_all(layer: Any, groups: list[str], message: dict[str, Any]) -> None:
     for group in groups:
-        try:
-            async_to_sync(layer.group_send)(group, message)
-        except Exception:
-            # The change is committed; dashboards will see it on their next snapshot.
-            logger.exception("could not broadcast %s to %s", message["event"], group)
+        await layer.group_send(group, message)

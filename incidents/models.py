@@ -121,6 +121,17 @@ class Incident(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    MESSAGE_STATE_LABELS = {
+        "pending": _("กำลังส่ง"),
+        "sent": _("ส่งถึงผู้แจ้งแล้ว"),
+        "failed": _("ส่งไม่สำเร็จ"),
+        "blocked": _("ผู้แจ้งบล็อกบัญชี LINE"),
+    }
+
+    @property
+    def message_state_label(self) -> str:
+        return str(self.MESSAGE_STATE_LABELS.get(self.reporter_message_state, ""))
+
 
 class CaseCounter(models.Model):
     """The running number of case numbers for one Buddhist-era year."""

@@ -20,6 +20,8 @@ class Recorded:
     headers: dict[str, str]
     body: Any
     status: int = 0
+    # When the request arrived (time.perf_counter of this process), for latency benchmarks.
+    at: float = field(default_factory=time.perf_counter)
 
 
 @dataclass

@@ -34,7 +34,7 @@ import pytest
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page, Playwright
+    from playwright.sync_api import Browser, BrowserContext, Page, Playwright, ViewportSize
 
     from lineoa.simulator.models import SimUser
 
@@ -233,6 +233,10 @@ def server(live_daphne: LiveServer, request: pytest.FixtureRequest, settings: An
         pytest.fail(f"Daphne exited ({live_daphne.process.returncode}):\n{live_daphne.log_since(0)}")
     # Events the simulator's services build in this process must carry the server's signature.
     settings.LINE_CHANNEL_SECRET = CHANNEL_SECRET
+    # And what this process sends to LINE (a status change a test makes directly) goes to the
+    # server's simulator, like the server's own messages.
+    settings.LINE_API_BASE_URL = settings.LINE_API_DATA_BASE_URL = f"{live_daphne.url}/simulator/api"
+    settings.LINE_CHANNEL_ACCESS_TOKEN = ACCESS_TOKEN
     offset = live_daphne.log_size()
     yield live_daphne
     if _failed(request):
@@ -270,10 +274,10 @@ class Contexts:
     opened: list[BrowserContext] = field(default_factory=list)
     external: list[str] = field(default_factory=list)
 
-    def new_page(self) -> Page:
+    def new_page(self, viewport: ViewportSize | None = None) -> Page:
         context = self.browser.new_context(
             base_url=self.server.url,
-            viewport={"width": 1440, "height": 900},
+            viewport=viewport or {"width": 1440, "height": 900},
             locale="th-TH",
             timezone_id="Asia/Bangkok",
         )

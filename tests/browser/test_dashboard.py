@@ -143,6 +143,9 @@ def test_officer_accepts_sets_en_route_on_scene_and_closes(
         expect(status).to_have_text(label)
         expect(case_row(page, incident).locator(".badge")).to_have_text(label)
     expect(case_row(page, incident)).not_to_have_class(has_class("unaccepted"))
+    timeline = page.get_by_test_id("timeline")
+    expect(timeline).to_contain_text("รอรับเรื่อง → รับเรื่องแล้ว")
+    expect(timeline).to_contain_text("กำลังเดินทาง → ถึงที่เกิดเหตุ")
 
     page.locator("#case-panel details.close-form summary").click()
     page.select_option("#case-panel details.close-form select[name=outcome]", "referred_pmj")
