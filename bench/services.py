@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 BENCH_DB = "essdispatch_bench"
-CHANNEL_SECRET = "bench-channel-secret"  # noqa: S105 (a throw-away benchmark channel)
+CHANNEL_SECRET = "bench-channel-secret"
 
 
 def free_port() -> int:
