@@ -13,4 +13,6 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = staff_scope(request.user)
     if scope is None:
         return render(request, "no_role.html", status=403)
+    if scope.role == "provincial":
+        return redirect("incidents:review")
     return redirect("incidents:dashboard")

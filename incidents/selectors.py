@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from accounts.selectors import StaffScope, staff_scope
@@ -119,4 +120,34 @@ def dashboard_snapshot(scope: StaffScope) -> dict[str, Any]:
         "server_time": now.isoformat(),
         "cases": cases,
         "stations": list(stations.values("id", "name_th", "latitude", "longitude", "phone")),
+    }
+
+
+def review_cases(scope: StaffScope, *, days: int, status: str = "") -> QuerySet[Incident]:
+    """Cases of the reviewer's area received in the last ``days`` days, newest first."""
+    since = timezone.now() - timedelta(days=days)
+    qs = incidents_visible_to(scope).filter(received_at__gte=since).order_by("-received_at")
+    if status == "open":
+        qs = qs.filter(status__in=Incident.OPEN_STATUSES)
+    elif status in Incident.Status.values:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def review_summary(cases: QuerySet[Incident]) -> dict[str, Any]:
+    """Counts by status and category, and the median minutes from report to acceptance."""
+    by_status = dict(cases.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    by_category = dict(cases.values_list("category").annotate(n=Count("pk")).values_list("category", "n"))
+    waits = sorted(
+        (accepted - received).total_seconds() / 60
+        for received, accepted in cases.filter(accepted_at__isnull=False).values_list(
+            "received_at", "accepted_at"
+        )
+        if accepted is not None
+    )
+    return {
+        "total": sum(by_status.values()),
+        "by_status": [(str(label), by_status.get(value, 0)) for value, label in Incident.Status.choices],
+        "by_category": [(str(label), by_category.get(value, 0)) for value, label in Category.choices],
+        "median_minutes_to_accept": round(waits[len(waits) // 2], 1) if waits else None,
     }

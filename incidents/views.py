@@ -6,6 +6,8 @@ one place: a case outside the user's scope is a 404, exactly like a case that do
 
 from __future__ import annotations
 
+import csv
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.selectors import StaffScope, staff_scope
 from incidents.models import Incident, IncidentEvent
-from incidents.selectors import dashboard_snapshot, incident_for_user
+from incidents.selectors import dashboard_snapshot, incident_for_user, review_cases, review_summary
 from incidents.services import (
     IncidentError,
     TransitionRefused,
@@ -25,6 +27,7 @@ from incidents.services import (
     incident_set_status,
     incident_transfer,
 )
+from incidents.templatetags.thaidate import thai_datetime_text
 from stations.selectors import station_nearest
 
 
@@ -155,3 +158,84 @@ def case_phone(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = _incident_or_404(request, incident_id)
     phone = incident_reveal_phone(incident_id=incident.pk, actor=request.user)
     return _panel(request, incident, phone=phone)
+
+
+# Provincial review ------------------------------------------------------------------------------
+
+_REVIEW_DAYS = (7, 30, 90, 365)
+
+
+def _reviewer_scope(request: HttpRequest) -> StaffScope:
+    scope = _scope_or_403(request)
+    if scope.role == "officer":
+        raise PermissionDenied("review is for provincial staff and admins")
+    return scope
+
+
+def _review_filters(request: HttpRequest) -> tuple[int, str]:
+    days = request.GET.get("days", "30")
+    status = request.GET.get("status", "")
+    return (int(days) if days.isdigit() and int(days) in _REVIEW_DAYS else 30), status
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest) -> HttpResponse:
+    """Every case of the province: counts, time to accept, and the list to follow up from."""
+    scope = _reviewer_scope(request)
+    days, status = _review_filters(request)
+    cases = review_cases(scope, days=days, status=status)
+    context = {
+        "scope": scope,
+        "cases": cases.select_related("station", "province")[:500],
+        "summary": review_summary(review_cases(scope, days=days)),
+        "days": days,
+        "status": status,
+        "day_choices": _REVIEW_DAYS,
+        "status_choices": Incident.Status.choices,
+    }
+    return render(request, "incidents/review.html", context)
+
+
+@login_required
+@require_GET
+def review_export(request: HttpRequest) -> HttpResponse:
+    """The review list as CSV (UTF-8 with BOM so Excel shows Thai). No phone numbers: exports leave
+    the system, and a reporter's number is only shown, audited, on the case itself."""
+    scope = _reviewer_scope(request)
+    days, status = _review_filters(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ess-cases-{days}d.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        ["เลขที่เรื่อง", "รับแจ้ง", "ประเภทเหตุ", "สถานี", "จังหวัด", "สถานะ", "ผลการดำเนินการ", "นาทีถึงรับเรื่อง", "ผู้แจ้ง"]
+    )
+    for c in review_cases(scope, days=days, status=status).select_related("station", "province").iterator():
+        minutes = round((c.accepted_at - c.received_at).total_seconds() / 60, 1) if c.accepted_at else ""
+        writer.writerow(
+            [
+                c.case_number,
+                thai_datetime_text(c.received_at),
+                c.get_category_display(),
+                c.station.name_th if c.station else "โต๊ะจังหวัด",
+                c.province.name_th,
+                c.get_status_display(),
+                c.get_outcome_display(),
+                minutes,
+                c.get_reporter_relation_display(),
+            ]
+        )
+    return response
+
+
+@login_required
+@require_GET
+def review_case(request: HttpRequest, incident_id: int) -> HttpResponse:
+    _reviewer_scope(request)
+    incident = _incident_or_404(request, incident_id)
+    return render(
+        request,
+        "incidents/review_case.html",
+        {"incident": incident, "panel": _panel(request, incident).content.decode()},
+    )

@@ -32,6 +32,7 @@ from tests.browser.conftest import (
     off_the_loop,
     open_dashboard,
 )
+from tests.browser.test_simulator import report_tap_by_tap
 from tests.conftest import make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -120,9 +121,8 @@ def test_readme_screenshots(
     page.mouse.move(700, 700)
     _shoot(page, "dashboard-new-case.png")
 
-    # The simulator after a whole report, as the reporter sees it.
+    # The simulator after a whole report, tapped through on its page.
     sim = contexts.new_page(viewport=VIEWPORT)
-    sim.goto(f"/simulator/?user={newcomer.user.user_id}")
-    expect(sim.locator("#chat-list .bubble-row.bot", has_text="รับเรื่องแล้ว เลขที่")).to_be_visible()
-    sim.evaluate("document.getElementById('chat-body').scrollTop = 1e9")
+    report_tap_by_tap(sim, "สมหญิง")
+    sim.locator("#chat-list .bubble-row.bot", has_text="รับเรื่องแล้ว เลขที่").scroll_into_view_if_needed()
     _shoot(sim, "simulator.png")

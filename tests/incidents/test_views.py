@@ -186,3 +186,36 @@ def test_photo_of_another_stations_case_is_404(other_officer: User) -> None:
         created_at=incident.received_at,
     )
     assert _client(other_officer).get(f"/line/content/{event.pk}").status_code == 404
+
+
+def test_review_is_for_provincial_staff_and_scoped_to_their_province(
+    officer: User, provincial: User
+) -> None:
+    here = make_incident()
+    make_incident(13.7563, 100.5018)  # Bangkok: another province
+    assert _client(officer).get("/review/").status_code == 403
+    page = _client(provincial).get("/review/?days=30").content.decode()
+    assert here.case_number in page
+    assert page.count("ESS-") == 1
+    assert "ข่มขู่ว่าจะทำร้ายหรือทำร้าย" in page
+
+
+def test_review_export_is_a_thai_csv_without_phone_numbers(provincial: User) -> None:
+    incident = make_incident()
+    response = _client(provincial).get("/review/export.csv?days=7")
+    assert response["Content-Type"].startswith("text/csv")
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeffเลขที่เรื่อง")
+    assert incident.case_number in body
+    assert "+668" not in body and "0812345678" not in body
+
+
+def test_provincial_login_lands_on_review(provincial: User) -> None:
+    response = _client(provincial).get("/")
+    assert response["Location"] == "/review/"
+
+
+def test_review_case_page_shows_the_panel(provincial: User) -> None:
+    incident = make_incident()
+    page = _client(provincial).get(f"/review/cases/{incident.pk}/").content.decode()
+    assert incident.case_number in page and "ลำดับเหตุการณ์" in page
