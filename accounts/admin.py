@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
 from accounts.models import StaffProfile
+from accounts.services import staff_sync_groups
 
 
 class StaffProfileInline(admin.StackedInline[StaffProfile, User]):
@@ -29,6 +30,10 @@ class StaffUserAdmin(UserAdmin[User]):
         if profile is None:
             return "-"
         return str(profile.station or profile.province or "ทั้งประเทศ")
+
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        super().save_related(request, form, formsets, change)
+        staff_sync_groups(form.instance)
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
         return (

@@ -73,3 +73,45 @@ def test_seed_demo_is_idempotent_and_scopes_the_demo_accounts(registry: None) ->
     assert mueang.station_id != kabin.station_id
     assert mueang.province_id == kabin.province_id == pmj.province_id
     assert User.objects.filter(username__in=["officer.mueang", "admin"]).count() == 2
+
+
+def test_national_admin_group_may_keep_the_registry_but_only_view_cases(registry: None) -> None:
+    from accounts.services import staff_assign
+
+    user = User.objects.create_user("natl", password="pw-for-tests-only")
+    staff_assign(user=user, role=StaffProfile.Role.NATIONAL)
+    user = User.objects.get(pk=user.pk)  # fresh permission cache
+    assert user.is_staff
+    assert user.has_perm("stations.change_station")
+    assert user.has_perm("accounts.add_staffprofile")
+    assert user.has_perm("incidents.view_incident")
+    assert not user.has_perm("incidents.change_incident")
+    assert not user.has_perm("auth.delete_user")
+
+
+def test_admin_pages_open_for_a_superuser(registry: None, client: Client) -> None:
+    from stations.models import Station
+
+    root = User.objects.create_superuser("root", password="pw-for-tests-only")
+    client.force_login(root)
+    station = Station.objects.get(code="DEMO-2501")
+    for url in (
+        "/admin/stations/station/",
+        f"/admin/stations/station/{station.pk}/change/",
+        "/admin/stations/province/",
+        "/admin/stations/district/",
+        "/admin/auth/user/",
+        f"/admin/auth/user/{root.pk}/change/",
+        "/admin/incidents/incident/",
+        "/admin/lineoa/inboxevent/",
+        "/admin/lineoa/outboundmessage/",
+    ):
+        assert client.get(url).status_code == 200, url
+    page = client.get(f"/admin/stations/station/{station.pk}/change/").content.decode()
+    assert 'id="station-map"' in page and "leaflet/leaflet.js" in page
+
+
+def test_officers_cannot_open_the_admin(officer: User, client: Client) -> None:
+    client.force_login(officer)
+    response = client.get("/admin/stations/station/")
+    assert response.status_code == 302
