@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from stations.models import Province, Station
 
@@ -30,7 +31,7 @@ class Incident(models.Model):
         ACCEPTED = "accepted", _("รับเรื่องแล้ว")
         EN_ROUTE = "en_route", _("กำลังเดินทาง")
         ON_SCENE = "on_scene", _("ถึงที่เกิดเหตุ")
-        CLOSED = "closed", _("ปิดเรื่อง")
+        CLOSED = "closed", pgettext_lazy("status", "ปิดเรื่อง")
         CANCELLED = "cancelled", _("ยกเลิก")
 
     class Outcome(models.TextChoices):
@@ -149,7 +150,7 @@ class IncidentEvent(models.Model):
     class Kind(models.TextChoices):
         CREATED = "created", _("รับแจ้งเหตุ")
         STATUS = "status", _("เปลี่ยนสถานะ")
-        TRANSFERRED = "transferred", _("โอนเรื่อง")
+        TRANSFERRED = "transferred", pgettext_lazy("event", "โอนเรื่อง")
         ESCALATED = "escalated", _("ส่งต่ออัตโนมัติ")
         NOTE = "note", _("บันทึก")
         REPORTER_TEXT = "reporter_text", _("ข้อความจากผู้แจ้ง")

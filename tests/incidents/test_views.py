@@ -188,9 +188,7 @@ def test_photo_of_another_stations_case_is_404(other_officer: User) -> None:
     assert _client(other_officer).get(f"/line/content/{event.pk}").status_code == 404
 
 
-def test_review_is_for_provincial_staff_and_scoped_to_their_province(
-    officer: User, provincial: User
-) -> None:
+def test_review_is_for_provincial_staff_and_scoped_to_their_province(officer: User, provincial: User) -> None:
     here = make_incident()
     make_incident(13.7563, 100.5018)  # Bangkok: another province
     assert _client(officer).get("/review/").status_code == 403
@@ -219,3 +217,15 @@ def test_review_case_page_shows_the_panel(provincial: User) -> None:
     incident = make_incident()
     page = _client(provincial).get(f"/review/cases/{incident.pk}/").content.decode()
     assert incident.case_number in page and "ลำดับเหตุการณ์" in page
+
+
+def test_the_english_dashboard_is_translated(officer: User) -> None:
+    incident = make_incident()
+    client = _client(officer)
+    client.cookies["django_language"] = "en"
+    page = client.get("/dashboard/").content.decode()
+    assert "Open cases" in page and "เรื่องที่เปิดอยู่" not in page
+    panel = client.get(f"/dashboard/cases/{incident.pk}/").content.decode()
+    assert "Accept" in panel and "Timeline" in panel
+    assert "Threatened" not in panel  # the five problems keep their official Thai labels
+    assert "ข่มขู่ว่าจะทำร้ายหรือทำร้าย" in panel
