@@ -9,7 +9,7 @@ import time
 from urllib.parse import urlparse
 
 from common import percentiles, write_result
-from services import bench_env, fresh_database, processes
+from services import prepare_with_fake_line, processes
 
 CLICKS = int(os.environ.get("BENCH_CLICKS", "60"))
 BULK = int(os.environ.get("BENCH_PUSHES", "500"))
@@ -18,15 +18,7 @@ CSRF = "b" * 32
 
 
 def main() -> None:
-    from tests.fake_line import start_fake_line
-
-    fake = start_fake_line()
-    env = bench_env({"LINE_API_BASE_URL": fake.url, "LINE_API_DATA_BASE_URL": fake.url})
-    fresh_database(env)
-    os.environ.update(env)
-    from common import setup_django
-
-    setup_django()
+    fake, env = prepare_with_fake_line()
     from django.contrib.auth.models import User
     from django.test import Client
 

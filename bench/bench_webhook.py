@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from common import percentiles, write_result
-from services import CHANNEL_SECRET, bench_env, fresh_database, processes
+from services import CHANNEL_SECRET, prepare_with_fake_line, processes
 
 REPORTERS = int(os.environ.get("BENCH_REPORTERS", "200"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
@@ -24,15 +24,7 @@ SEQUENTIAL = 300
 
 
 def main() -> None:
-    from tests.fake_line import start_fake_line
-
-    fake = start_fake_line()
-    env = bench_env({"LINE_API_BASE_URL": fake.url, "LINE_API_DATA_BASE_URL": fake.url})
-    fresh_database(env)
-    os.environ.update(env)
-    from common import setup_django
-
-    setup_django()
+    fake, env = prepare_with_fake_line()
     from lineoa.client import signature_for
     from tests import line_events as ev
 

@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -134,3 +135,19 @@ def wait_http(url: str, timeout: float = 60) -> None:
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+def prepare_with_fake_line() -> tuple[Any, dict[str, str]]:
+    """A fake LINE server, a fresh benchmark database, and this process's Django set up against it.
+
+    Returns the fake and the environment for the server and worker processes."""
+    from tests.fake_line import start_fake_line
+
+    fake = start_fake_line()
+    env = bench_env({"LINE_API_BASE_URL": fake.url, "LINE_API_DATA_BASE_URL": fake.url})
+    fresh_database(env)
+    os.environ.update(env)
+    from common import setup_django
+
+    setup_django()
+    return fake, env
