@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -183,14 +184,16 @@ def main() -> None:
     }
     with processes(env, workers=0) as (url,):
         host = urlparse(url)
-        conn = http.client.HTTPConnection(host.hostname, host.port, timeout=120)
         for label, cookie, expected in (
             ("national", national, CASES),
             ("provincial", provincial, top["province_cases"]),
         ):
+            # A fresh keep-alive connection per user: Daphne closes one left idle during the
+            # browser runs.
+            conn = http.client.HTTPConnection(host.hostname or "127.0.0.1", host.port, timeout=120)
             body = get(conn, "/dashboard/snapshot.json", cookie)  # warm-up, and the size
-            samples = time_calls(lambda c=cookie: get(conn, "/dashboard/snapshot.json", c), HTTP_SAMPLES)
-            html = time_calls(lambda c=cookie: get(conn, "/dashboard/", c), HTTP_SAMPLES)
+            samples = time_calls(partial(get, conn, "/dashboard/snapshot.json", cookie), HTTP_SAMPLES)
+            html = time_calls(partial(get, conn, "/dashboard/", cookie), HTTP_SAMPLES)
             result[label] = {
                 "cases_visible": expected,
                 "snapshot_json": percentiles(samples),

@@ -29,10 +29,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
-# Playwright's sync API keeps an event loop running on this thread; the ORM calls the tests make
-# between browser steps are plain synchronous code, which Django would otherwise refuse.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Playwright, ViewportSize
 
@@ -246,7 +242,9 @@ def server(live_daphne: LiveServer, request: pytest.FixtureRequest, settings: An
 # The browser ---------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: while Playwright runs, its event loop occupies the main thread, and
+# tests after the browser tests (async_to_sync, asyncio.run) must find it free again.
+@pytest.fixture(scope="module")
 def playwright_instance() -> Iterator[Playwright]:
     try:
         from playwright.sync_api import sync_playwright
@@ -254,11 +252,22 @@ def playwright_instance() -> Iterator[Playwright]:
         _unavailable("the playwright package is not installed")
     if not Path(CHROMIUM).exists():
         _unavailable(f"no Chromium at {CHROMIUM}")
-    with sync_playwright() as p:
-        yield p
+    # With that loop running, Django refuses plain synchronous ORM calls (the tests' own, and the
+    # flush after each test) on this thread. Allowed only while Playwright runs: the rest of the
+    # suite keeps Django's check.
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            yield p
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield browser

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from accounts.models import StaffProfile
 from incidents.models import Incident, IncidentEvent
@@ -38,7 +38,7 @@ from tests.conftest import make_staff
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-VIEWPORT = {"width": 1280, "height": 800}
+VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 
 # Open cases around Prachin Buri town: (category, lat, lng, address, minutes ago, status reached).
 CASES = [
@@ -82,14 +82,14 @@ def test_readme_screenshots(
     User.objects.filter(pk=officer.pk).update(first_name="ร.ต.อ.สมชาย", last_name="ใจดี")
     officer.refresh_from_db()
     for category, lat, lng, address, minutes, status in CASES:
-        reporter = simulator.user_create(display_name="ผู้แจ้ง")
+        sim_user = simulator.user_create(display_name="ผู้แจ้ง")
         incident = make_incident(
             category=category,
             latitude=lat,
             longitude=lng,
             address=address,
             relation="bystander",
-            reporter_line_id=reporter.user_id,
+            reporter_line_id=sim_user.user_id,
         )
         assert incident.station_id == station_mueang.pk
         _backdate(incident, minutes)
