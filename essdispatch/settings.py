@@ -143,7 +143,13 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 60},
+            # The prefix keeps two deployments (or test runs) sharing one Redis apart.
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "capacity": 1000,
+                "expiry": 60,
+                "prefix": env_str("CHANNEL_LAYER_PREFIX", "ess"),
+            },
         }
     }
     CACHES = {

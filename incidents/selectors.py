@@ -105,7 +105,12 @@ def dashboard_snapshot(scope: StaffScope) -> dict[str, Any]:
             "at_province_desk": r["at_province_desk"],
             "received_at": r["received_at"].isoformat(),
             "routed_at": r["routed_at"].isoformat(),
-            "waiting_seconds": int((now - r["routed_at"]).total_seconds()),
+            # New cases: how long they have waited at this station; others: how long they are open.
+            "waiting_seconds": int(
+                (
+                    now - (r["routed_at"] if r["status"] == Incident.Status.NEW else r["received_at"])
+                ).total_seconds()
+            ),
             "reporter_unreachable": r["reporter_unreachable"],
             "message_state": r["reporter_message_state"],
         }

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.selectors import StaffScope, staff_scope
@@ -53,11 +54,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "incidents/dashboard.html", context)
 
 
+@gzip_page  # a busy province's snapshot is megabytes of repetitive JSON; it holds no secrets
 @login_required
 @require_GET
 def snapshot(request: HttpRequest) -> JsonResponse:
     scope = _scope_or_403(request)
-    return JsonResponse(dashboard_snapshot(scope))
+    # Thai unescaped: \uXXXX escapes would double the size of every label.
+    return JsonResponse(dashboard_snapshot(scope), json_dumps_params={"ensure_ascii": False})
 
 
 def _panel(

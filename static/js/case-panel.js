@@ -6,7 +6,9 @@ window.EssCasePanel = (function () {
     const input = document.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
   }
-  function bind(panelEl, onChange) {
+  // hooks.answered(): called just before an answer replaces the panel; hooks.done(): after each post.
+  function bind(panelEl, hooks) {
+    hooks = hooks || {};
     panelEl.addEventListener("submit", async (e) => {
       const form = e.target.closest("form[data-panel-form]");
       if (!form) return;
@@ -18,13 +20,15 @@ window.EssCasePanel = (function () {
           method: "POST", body: new FormData(form), credentials: "same-origin",
           headers: { "X-CSRFToken": csrfToken() },
         });
-        panelEl.innerHTML = await r.text();
+        const html = await r.text();
+        if (hooks.answered) hooks.answered();
+        panelEl.innerHTML = html;
       } catch (err) {
         panelEl.insertAdjacentHTML("afterbegin", '<p class="error" role="alert">เชื่อมต่อไม่ได้ ลองอีกครั้ง</p>');
       } finally {
         if (button) button.disabled = false;
       }
-      if (onChange) onChange();
+      if (hooks.done) hooks.done();
     });
   }
   return { bind: bind };

@@ -10,7 +10,6 @@
   const emptyEl = document.getElementById("empty");
   const panelEl = document.getElementById("panel");
   const connEl = document.getElementById("conn");
-  const csrf = document.querySelector("input[name=csrfmiddlewaretoken]").value;
   const caseUrl = (id) => root.dataset.caseUrl.replace("/0/", "/" + id + "/");
   const STATUS_COLOURS = { new: "#dc2626", accepted: "#d97706", en_route: "#2563eb", on_scene: "#7c3aed" };
 
@@ -68,6 +67,8 @@
       li.className = "case status-" + c.status + (c.status === "new" ? " unaccepted" : "") + (c.id === selectedId ? " selected" : "");
       li.dataset.id = c.id;
       li.dataset.waiting = c.waiting_seconds;
+      // A new case shows how long it has waited for a station; others how long they have been open.
+      li.dataset.waitLabel = c.status === "new" ? "รอ " : "เปิด ";
       li.setAttribute("data-testid", "case-" + c.case_number);
       li.tabIndex = 0;
       li.innerHTML =
@@ -92,7 +93,7 @@
   function tick() {
     const elapsed = Math.floor((Date.now() - loadedAt) / 1000);
     listEl.querySelectorAll("li").forEach((li) => {
-      li.querySelector(".wait").textContent = "รอ " + waitText(Number(li.dataset.waiting) + elapsed);
+      li.querySelector(".wait").textContent = li.dataset.waitLabel + waitText(Number(li.dataset.waiting) + elapsed);
     });
   }
   setInterval(tick, 1000);
@@ -209,27 +210,10 @@
     if (focused) focused.focus();
   }
 
-  panelEl.addEventListener("submit", async (e) => {
-    const form = e.target.closest("form[data-panel-form]");
-    if (!form) return;
-    e.preventDefault();
-    const button = form.querySelector("button[type=submit]");
-    if (button) button.disabled = true;
-    try {
-      const r = await fetch(form.action, {
-        method: "POST", body: new FormData(form), credentials: "same-origin",
-        headers: { "X-CSRFToken": csrf, "HX-Request": "true" },
-      });
-      const html = await r.text();
-      // The answer to the officer's own action is the newest view of the panel.
-      panelSeq += 1;
-      panelEl.innerHTML = html;
-    } catch (err) {
-      panelEl.insertAdjacentHTML("afterbegin", '<p class="error" role="alert">เชื่อมต่อไม่ได้ ลองอีกครั้ง</p>');
-    } finally {
-      if (button) button.disabled = false;
-    }
-    loadSnapshot();
+  EssCasePanel.bind(panelEl, {
+    // The answer to the officer's own action is the newest view of the panel.
+    answered: () => { panelSeq += 1; },
+    done: () => loadSnapshot(),
   });
 
   // WebSocket with reconnect and backoff ----------------------------------------------------------
