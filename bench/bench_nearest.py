@@ -1,4 +1,4 @@
-"""station_nearest over the demo registry (927 stations) and over ten times that.
+"""station_nearest over the demo registry (927 stations), 1,500 stations and ten times the registry.
 
 Queries are random points inside Thailand's populated extent, the same points for both sizes.
 """
@@ -36,23 +36,28 @@ def main() -> None:
             for lat, lng in (rng.choice(stations_points) for _ in range(QUERIES))
         ]
         result: dict[str, object] = {"database": database_label()}
-        for label in ("registry", "registry_x10"):
-            if label == "registry_x10":
-                clones = []
-                for copy in range(1, 10):
-                    for s in base:
-                        clones.append(
-                            Station(
-                                code=f"{s.code}-X{copy}",
-                                name_th=s.name_th,
-                                kind=s.kind,
-                                province_id=s.province_id,
-                                latitude=s.latitude + rng.uniform(-0.08, 0.08),
-                                longitude=s.longitude + rng.uniform(-0.08, 0.08),
-                                location_accuracy=s.location_accuracy,
-                            )
-                        )
-                Station.objects.bulk_create(clones, batch_size=1000)
+        # The demo registry, then clones jittered around real stations up to 1,500 and ten times.
+        for label, target in (
+            ("registry", len(base)),
+            ("registry_1500", 1500),
+            ("registry_x10", len(base) * 10),
+        ):
+            missing = target - Station.objects.count()
+            clones = []
+            for n in range(missing):
+                s = base[n % len(base)]
+                clones.append(
+                    Station(
+                        code=f"{s.code}-{label}-{n}",
+                        name_th=s.name_th,
+                        kind=s.kind,
+                        province_id=s.province_id,
+                        latitude=s.latitude + rng.uniform(-0.08, 0.08),
+                        longitude=s.longitude + rng.uniform(-0.08, 0.08),
+                        location_accuracy=s.location_accuracy,
+                    )
+                )
+            Station.objects.bulk_create(clones, batch_size=1000)
             count = Station.objects.count()
             # Warm up the connection and caches, then measure.
             for lat, lng in points[:50]:
