@@ -116,6 +116,7 @@ DATABASE_URL = env_url(
 EMBEDDED_DATABASE = DATABASE_URL.startswith("sqlite")
 _db = dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)
 if EMBEDDED_DATABASE:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     # WAL lets the dashboard read while the intake thread writes; IMMEDIATE takes the write lock
     # at BEGIN so two writers queue on the busy timeout instead of failing mid-transaction.
     _db["OPTIONS"] = {
