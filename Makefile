@@ -28,7 +28,7 @@ run: install
 	@echo "  Admin:            http://$(HOST):$(PORT)/admin/"
 	@echo "  Health:           http://$(HOST):$(PORT)/healthz"
 	@echo ""
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) essdispatch.asgi:application
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(VENV)/bin/daphne -b $(HOST) -p $(PORT) essdispatch.asgi:application
 
 # Production-like local run: web, Celery worker and beat together (needs DATABASE_URL, REDIS_URL).
 serve: install
