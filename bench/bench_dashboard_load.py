@@ -23,22 +23,13 @@ from typing import Any
 from urllib.parse import urlparse
 
 from common import percentiles, time_calls, write_result
-from services import ROOT, bench_env, fresh_database, processes
+from services import CHROMIUM, CHROMIUM_ARGS, ROOT, bench_env, fresh_database, processes
 
 CASES = int(os.environ.get("BENCH_DASHBOARD_CASES", "10000"))
 MAIN_PROVINCE_CODE = 25  # Prachin Buri, the demo province, holds most of the cases
 MAIN_SHARE = 0.6
 HTTP_SAMPLES = int(os.environ.get("BENCH_DASHBOARD_SAMPLES", "30"))
 BROWSER_LOADS = 3
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def create_cases(n: int) -> dict[str, int]:

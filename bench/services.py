@@ -4,7 +4,6 @@ Celery worker as separate processes, a fake LINE API server. Everything stays on
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,16 +16,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.processes import celery_worker_command, free_port  # noqa: E402
+
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 BENCH_DB = "essdispatch_bench"
 CHANNEL_SECRET = "bench-channel-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def bench_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -93,19 +88,7 @@ def processes(env: dict[str, str], *, workers: int = 2, web: int = 1) -> Iterato
         if workers:
             procs.append(
                 subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "celery",
-                        "-A",
-                        "essdispatch",
-                        "worker",
-                        "-c",
-                        str(workers),
-                        "--loglevel=WARNING",
-                        "--without-gossip",
-                        "--without-mingle",
-                    ],
+                    celery_worker_command(workers, "--loglevel=WARNING"),
                     cwd=ROOT,
                     env=env,
                     stdout=subprocess.DEVNULL,

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -29,6 +27,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
+from tests import processes
+from tests.processes import daphne_command, database_url, free_port
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Playwright, ViewportSize
 
@@ -37,16 +38,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("ESS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
+CHROMIUM = os.environ.get("ESS_CHROMIUM", processes.CHROMIUM)
+# Pages may reach only this machine: any other host fails to resolve.
+CHROMIUM_ARGS = [*processes.CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 CHANNEL_SECRET = "browser-test-channel-secret"
 ACCESS_TOKEN = "browser-test-access-token"
 PASSWORD = "pw-for-tests-only"  # what tests.conftest.make_staff gives every user
@@ -82,29 +76,6 @@ def _failed(request: pytest.FixtureRequest) -> bool:
 
 
 # The server ----------------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _test_database_url() -> str:
-    """The database this test process uses (the test database pytest-django created), as a URL."""
-    from django.db import connection
-
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(db['NAME']).resolve()}"
-    if connection.vendor == "postgresql":
-        auth = db["USER"] or ""
-        if db.get("PASSWORD"):
-            auth += f":{db['PASSWORD']}"
-        host = db.get("HOST") or "127.0.0.1"
-        port = db.get("PORT") or 5432
-        return f"postgres://{auth}@{host}:{port}/{db['NAME']}"
-    raise RuntimeError(f"browser tests do not know how to share a {connection.vendor} database")
 
 
 @dataclass
@@ -158,7 +129,7 @@ def live_daphne(django_db_setup: None, django_db_blocker: Any) -> Iterator[LiveS
     """``python -m daphne`` serving the project against the test database, for the whole session."""
     from django.conf import settings
 
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     var_dir = Path(tempfile.mkdtemp(prefix="ess-browser-"))
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LC_ALL", "TZ")}
@@ -166,7 +137,7 @@ def live_daphne(django_db_setup: None, django_db_blocker: Any) -> Iterator[LiveS
         {
             "DJANGO_SETTINGS_MODULE": "essdispatch.settings",
             "PYTHONPATH": str(ROOT),
-            "DATABASE_URL": _test_database_url(),
+            "DATABASE_URL": database_url(),
             # The test database is small and flushed between tests; a pool of idle connections
             # would only hold PostgreSQL locks up.
             "DATABASE_POOL": "0",
@@ -193,16 +164,7 @@ def live_daphne(django_db_setup: None, django_db_blocker: Any) -> Iterator[LiveS
     log_path = ARTIFACTS / f"daphne-{os.getpid()}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "essdispatch.asgi:application",
-            ],
+            daphne_command(port),
             cwd=ROOT,
             env=env,
             stdout=log,

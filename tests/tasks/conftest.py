@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,11 +12,11 @@ from typing import Any
 
 import pytest
 import redis
-from django.db import connection
 
 from tests.fake_line import FakeLine
 from tests.helpers import ROOT
 from tests.line_events import CHANNEL_SECRET
+from tests.processes import celery_worker_command, database_url
 
 # A Redis database of its own, so the tests never see another process's queue.
 WORKER_REDIS_DB = 13
@@ -26,16 +25,6 @@ WORKER_REDIS_DB = 13
 def _redis_url(settings: Any) -> str:
     base = settings.REDIS_URL or "redis://127.0.0.1:6379/0"
     return base.rsplit("/", 1)[0] + f"/{WORKER_REDIS_DB}"
-
-
-def database_url_for_subprocess() -> str:
-    """The URL of the database this test process uses (its *test* database)."""
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(s['NAME']).resolve()}"
-    user = s.get("USER") or "postgres"
-    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    return f"postgres://{user}{password}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
 
 
 class Worker:
@@ -48,24 +37,15 @@ class Worker:
         offset = self.log.stat().st_size if self.log.exists() else 0
         handle = self.log.open("ab")
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "essdispatch",
-                "worker",
-                "-c",
-                str(concurrency),
+            celery_worker_command(
+                concurrency,
                 "-P",
                 "prefork",
-                "--without-gossip",
-                "--without-mingle",
                 "--without-heartbeat",
                 "--loglevel=INFO",
                 "-n",
                 f"test-{os.getpid()}@%h",
-            ],
+            ),
             cwd=ROOT,
             env=self.env,
             stdout=handle,
@@ -130,7 +110,7 @@ def celery_worker(
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "essdispatch.settings",
-            "DATABASE_URL": database_url_for_subprocess(),
+            "DATABASE_URL": database_url(),
             "REDIS_URL": url,
             "SECRET_KEY": "worker-test-secret",
             "LINE_API_BASE_URL": fake_line.url,
