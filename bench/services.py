@@ -16,7 +16,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.processes import celery_worker_command, free_port  # noqa: E402
+from tests.processes import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    celery_worker_command,
+    daphne_command,
+    free_port,
+)
+
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "free_port"]
 
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -68,16 +76,7 @@ def processes(env: dict[str, str], *, workers: int = 2, web: int = 1) -> Iterato
             port = free_port()
             procs.append(
                 subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "daphne",
-                        "-b",
-                        "127.0.0.1",
-                        "-p",
-                        str(port),
-                        "essdispatch.asgi:application",
-                    ],
+                    daphne_command(port),
                     cwd=ROOT,
                     env=env,
                     stdout=subprocess.DEVNULL,
