@@ -215,9 +215,12 @@ def incident_set_status(
             data={"outcome": outcome} if outcome else {},
             created_at=now,
         )
-        from incidents.notify import reporter_notify
+        if actor is not None:
+            # A change the reporter made themselves (calling a case off in LINE) is answered in the
+            # chat; every change by staff is told to the reporter.
+            from incidents.notify import reporter_notify
 
-        reporter_notify(incident, event)
+            reporter_notify(incident, event)
         broadcast.incident_event_on_commit(incident, "incident.status")
     return incident
 

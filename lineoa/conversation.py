@@ -12,13 +12,14 @@ from urllib.parse import parse_qs
 
 from django.utils import timezone
 
-from incidents.models import Category, IncidentEvent, ReporterRelation
+from incidents.models import Category, Incident, IncidentEvent, ReporterRelation
 from incidents.selectors import incident_open_for_reporter
 from incidents.services import (
     IncidentError,
     incident_add_reporter_message,
     incident_create,
     incident_reopen,
+    incident_set_status,
     incidents_mark_reporter_unreachable,
 )
 from lineoa import replies
@@ -55,10 +56,19 @@ def conversation_step(line_user: LineUser, event: Event) -> list[replies.Message
     message = event.get("message") or {}
     typed = str(message.get("text") or "").strip() if message.get("type") == "text" else ""
 
+    if action == "keep_case":
+        return [replies.text("เรื่องของคุณยังดำเนินการต่อ เจ้าหน้าที่จะติดต่อกลับ หากอยู่ในอันตรายเฉพาะหน้า โทร 191")]
+    if action == "cancel_case":
+        return _cancel_case(user=line_user, case=_postback_field(event, "case"))
     if action == "cancel" or typed == replies.CANCEL:
         was_reporting = convo.step != Step.IDLE
         convo.reset()
-        return [replies.cancelled()] if was_reporting else [replies.idle_hint()]
+        if was_reporting:
+            return [replies.cancelled()]
+        open_case = incident_open_for_reporter(line_user.line_user_id)
+        if open_case is not None and open_case.status in CANCELLABLE:
+            return [replies.ask_cancel_case(open_case.case_number, open_case.pk)]
+        return [replies.idle_hint()]
     if action == "help":
         return replies.help_messages()
     if action == "welfare":
@@ -191,6 +201,27 @@ def _confirm(
     station = incident.station
     assert station is not None  # a new case always starts at a station
     return [replies.reported(incident.case_number, station.name_th, station.phone)]
+
+
+# A reporter may call a case off until officers reach the scene.
+CANCELLABLE = (Incident.Status.NEW, Incident.Status.ACCEPTED, Incident.Status.EN_ROUTE)
+
+
+def _cancel_case(*, user: LineUser, case: str) -> list[replies.Message]:
+    """The reporter confirmed calling off their open case (they get this reply, not a push too)."""
+    incident = incident_open_for_reporter(user.line_user_id)
+    if incident is None or str(incident.pk) != case:
+        return [replies.idle_hint()]
+    try:
+        incident_set_status(
+            incident_id=incident.pk,
+            actor=None,
+            to=Incident.Status.CANCELLED,
+            note="ผู้แจ้งยกเลิกเรื่องทาง LINE",
+        )
+    except IncidentError:
+        return [replies.text(f"ยกเลิกเรื่อง {incident.case_number} ไม่ได้แล้ว เจ้าหน้าที่ถึงที่เกิดเหตุแล้ว")]
+    return [replies.text(f"ยกเลิกเรื่อง {incident.case_number} แล้ว แจ้งใหม่ได้ตลอดเวลา", [replies.START_ACTION])]
 
 
 def _welfare(*, user: LineUser, value: str, case: str) -> list[replies.Message]:

@@ -115,6 +115,16 @@ def cancelled() -> Message:
     return text(f"ยกเลิกการแจ้งเหตุแล้ว แจ้งใหม่ได้ตลอดเวลาโดยกด “{START}”", [START_ACTION])
 
 
+def ask_cancel_case(case_number: str, incident_id: int) -> Message:
+    return text(
+        f"ต้องการยกเลิกเรื่อง {case_number} ใช่ไหม? ยกเลิกแล้วเจ้าหน้าที่จะไม่เดินทางไป",
+        [
+            postback("ยกเลิกเรื่องนี้", f"action=cancel_case&case={incident_id}"),
+            postback("ไม่ยกเลิก", "action=keep_case"),
+        ],
+    )
+
+
 def expired() -> Message:
     return text(f"การแจ้งเหตุที่ค้างไว้หมดเวลาแล้ว (เกิน 30 นาที) กรุณาเริ่มใหม่โดยกด “{START}”", [START_ACTION])
 

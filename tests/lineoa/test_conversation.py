@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -244,3 +245,36 @@ def test_a_refused_reply_token_falls_back_to_push(line: LineChat) -> None:
     message = OutboundMessage.objects.get()
     assert message.sent_via == "push"
     assert len(line.fake.delivered()) == 1
+
+
+def test_a_reporter_can_call_off_an_open_case_before_officers_arrive(line: LineChat) -> None:
+    _report_until_confirm(line)
+    line.send(ev.postback(USER, "action=confirm"))
+    incident = Incident.objects.get()
+    line.send(ev.text(USER, "ยกเลิก"))
+    assert f"ต้องการยกเลิกเรื่อง {incident.case_number}" in line.last_text()
+    assert line.last_quick_labels() == ["ยกเลิกเรื่องนี้", "ไม่ยกเลิก"]
+    data = line.fake.delivered()[-1]["quickReply"]["items"][0]["action"]["data"]
+    line.send(ev.postback(USER, data))
+    incident.refresh_from_db()
+    assert incident.status == Incident.Status.CANCELLED
+    assert f"ยกเลิกเรื่อง {incident.case_number} แล้ว" in line.last_text()
+    event = incident.events.get(to_status=Incident.Status.CANCELLED)
+    assert event.actor is None and "ผู้แจ้งยกเลิก" in event.note
+    # Answered in the chat; no separate status push.
+    assert not line.fake.calls("/v2/bot/message/push")
+
+
+def test_a_case_with_officers_on_scene_cannot_be_called_off(line: LineChat, officer: Any) -> None:
+    from incidents.services import incident_set_status
+
+    _report_until_confirm(line)
+    line.send(ev.postback(USER, "action=confirm"))
+    incident = Incident.objects.get()
+    for to in ("accepted", "on_scene"):
+        incident_set_status(incident_id=incident.pk, actor=officer, to=to)
+    line.send(ev.text(USER, "ยกเลิก"))
+    assert "ต้องการยกเลิกเรื่อง" not in line.last_text()
+    line.send(ev.postback(USER, f"action=cancel_case&case={incident.pk}"))
+    incident.refresh_from_db()
+    assert incident.status == Incident.Status.ON_SCENE
