@@ -221,6 +221,10 @@ LINE_RETRY_BASE_SECONDS = env_float("LINE_RETRY_BASE_SECONDS", 2.0)
 LINE_SEND_LEASE_SECONDS = env_int("LINE_SEND_LEASE_SECONDS", 60, minimum=1)
 # Who queues the reporter's status messages (incidents does not import lineoa).
 INCIDENT_REPORTER_NOTIFIER = "lineoa.notify.status_message_create"
+# What the privacy notice promises: reporter details are removed this long after a case ends, and
+# raw LINE traffic (inbox events, sent messages) is kept only as a short delivery buffer.
+RETENTION_DAYS = env_int("RETENTION_DAYS", 730, minimum=30)
+LINE_RECORDS_DAYS = env_int("LINE_RECORDS_DAYS", 30, minimum=1)
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 

@@ -474,3 +474,33 @@ def incident_reopen(*, incident_id: int, reporter_line_id: str, reason: str) -> 
         )
         broadcast.incident_event_on_commit(incident, "incident.reopened")
     return incident
+
+
+# Retention ---------------------------------------------------------------------------------------
+
+
+def incidents_anonymize_expired(*, batch: int = 500) -> int:
+    """Keep the promise of the privacy notice: RETENTION_DAYS after a case ended, remove what
+    identifies the reporter (phone, LINE id, address, their messages), keeping the case's facts for
+    statistics. Returns how many cases were anonymized."""
+    from django.conf import settings
+
+    cutoff = timezone.now() - timedelta(days=settings.RETENTION_DAYS)
+    ids = list(
+        Incident.objects.filter(status__in=(Status.CLOSED, Status.CANCELLED), closed_at__lt=cutoff)
+        .exclude(reporter_phone="", reporter_line_id="")
+        .values_list("pk", flat=True)[:batch]
+    )
+    if not ids:
+        return 0
+    with transaction.atomic():
+        Incident.objects.filter(pk__in=ids).update(reporter_phone="", reporter_line_id="", address="")
+        IncidentEvent.objects.filter(
+            incident_id__in=ids,
+            kind__in=(
+                IncidentEvent.Kind.REPORTER_TEXT,
+                IncidentEvent.Kind.REPORTER_IMAGE,
+                IncidentEvent.Kind.REPORTER_LOCATION,
+            ),
+        ).update(note="", data={})
+    return len(ids)

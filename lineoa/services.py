@@ -309,3 +309,18 @@ def show_loading_best_effort(line_user_id: str) -> None:
         client.show_loading(line_user_id, seconds=5)
     except client.LineError as exc:
         logger.info("loading animation not shown: %s", exc)
+
+
+def line_records_purge(*, batch: int = 2000) -> int:
+    """Inbox events and sent messages are a delivery buffer, not the record (the case is): after
+    LINE_RECORDS_DAYS they are deleted, with the phone numbers and messages they carry."""
+    cutoff = timezone.now() - timedelta(days=settings.LINE_RECORDS_DAYS)
+    inbox = list(InboxEvent.objects.filter(processed_at__lt=cutoff).values_list("pk", flat=True)[:batch])
+    outbound = list(
+        OutboundMessage.objects.filter(created_at__lt=cutoff)
+        .exclude(status=OutboundMessage.Status.PENDING)
+        .values_list("pk", flat=True)[:batch]
+    )
+    InboxEvent.objects.filter(pk__in=inbox).delete()
+    OutboundMessage.objects.filter(pk__in=outbound).delete()
+    return len(inbox) + len(outbound)
