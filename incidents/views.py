@@ -7,6 +7,7 @@ one place: a case outside the user's scope is a 404, exactly like a case that do
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -96,62 +97,77 @@ def case_panel(request: HttpRequest, incident_id: int) -> HttpResponse:
     return _panel(request, _incident_or_404(request, incident_id))
 
 
-@login_required
-@require_POST
-def case_status(request: HttpRequest, incident_id: int) -> HttpResponse:
-    incident = _incident_or_404(request, incident_id)
-    number = request.POST.get("duplicate_of", "").strip()
-    duplicate_of = Incident.objects.filter(case_number=number).first() if number else None
+def _act(request: HttpRequest, incident: Incident, action: Callable[[], object]) -> HttpResponse:
+    """Run one status-machine action for the panel and answer with the panel as it is now: with the
+    reason in Thai when the action was refused (409 when someone else changed the case first)."""
     try:
-        incident = incident_set_status(
-            incident_id=incident.pk,
-            actor=request.user,
-            to=request.POST.get("to", ""),
-            outcome=request.POST.get("outcome", ""),
-            note=request.POST.get("note", "").strip(),
-            duplicate_of=duplicate_of,
-        )
-    except TransitionRefused as exc:
-        return _panel(request, exc.incident, error=str(exc), status=409)
-    except (IncidentError, ValueError) as exc:
-        return _panel(request, incident, error=str(exc), status=400)
-    return _panel(request, incident)
-
-
-@login_required
-@require_POST
-def case_transfer(request: HttpRequest, incident_id: int) -> HttpResponse:
-    incident = _incident_or_404(request, incident_id)
-    try:
-        station_id = int(request.POST.get("station_id", ""))
-        incident = incident_transfer(
-            incident_id=incident.pk,
-            actor=request.user,
-            station_id=station_id,
-            reason=request.POST.get("reason", ""),
-        )
-    except ValueError:
-        return _panel(request, incident, error="เลือกสถานีปลายทาง", status=400)
+        action()
     except TransitionRefused as exc:
         return _panel(request, exc.incident, error=str(exc), status=409)
     except IncidentError as exc:
         return _panel(request, incident, error=str(exc), status=400)
-    # After a transfer an officer of the old station can no longer see the case.
     visible = incident_for_user(request.user, incident.pk)
     if visible is None:
+        # Transferred to a station outside the user's scope: the case has left their dashboard.
         return HttpResponse(f"โอนเรื่อง {incident.case_number} แล้ว", status=200)
     return _panel(request, visible)
 
 
 @login_required
 @require_POST
+def case_status(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = _incident_or_404(request, incident_id)
+    number = request.POST.get("duplicate_of", "").strip()
+    duplicate_of = Incident.objects.filter(case_number=number).first() if number else None
+    if number and duplicate_of is None:
+        return _panel(request, incident, error=f"ไม่พบเรื่องเลขที่ {number}", status=400)
+    to = request.POST.get("to", "")
+    if to not in Incident.Status.values:
+        return _panel(request, incident, error="ไม่รู้จักสถานะที่เลือก", status=400)
+    return _act(
+        request,
+        incident,
+        lambda: incident_set_status(
+            incident_id=incident.pk,
+            actor=request.user,
+            to=to,
+            outcome=request.POST.get("outcome", ""),
+            note=request.POST.get("note", "").strip(),
+            duplicate_of=duplicate_of,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def case_transfer(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = _incident_or_404(request, incident_id)
+    station_id = request.POST.get("station_id", "")
+    if not station_id.isdigit():
+        return _panel(request, incident, error="เลือกสถานีปลายทาง", status=400)
+    return _act(
+        request,
+        incident,
+        lambda: incident_transfer(
+            incident_id=incident.pk,
+            actor=request.user,
+            station_id=int(station_id),
+            reason=request.POST.get("reason", ""),
+        ),
+    )
+
+
+@login_required
+@require_POST
 def case_note(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = _incident_or_404(request, incident_id)
-    try:
-        incident_add_note(incident_id=incident.pk, actor=request.user, note=request.POST.get("note", ""))
-    except IncidentError as exc:
-        return _panel(request, incident, error=str(exc), status=400)
-    return _panel(request, incident)
+    return _act(
+        request,
+        incident,
+        lambda: incident_add_note(
+            incident_id=incident.pk, actor=request.user, note=request.POST.get("note", "")
+        ),
+    )
 
 
 @login_required

@@ -229,3 +229,18 @@ def test_the_english_dashboard_is_translated(officer: User) -> None:
     assert "Accept" in panel and "Timeline" in panel
     assert "Threatened" not in panel  # the five problems keep their official Thai labels
     assert "ข่มขู่ว่าจะทำร้ายหรือทำร้าย" in panel
+
+
+def test_closing_as_duplicate_of_an_unknown_case_is_refused(officer: User) -> None:
+    incident = make_incident()
+    client = _client(officer)
+    token = _csrf(client)
+    response = client.post(
+        f"/dashboard/cases/{incident.pk}/status",
+        {"to": "closed", "outcome": "duplicate", "duplicate_of": "ESS-2569-999999"},
+        HTTP_X_CSRFTOKEN=token,
+    )
+    assert response.status_code == 400
+    assert "ไม่พบเรื่องเลขที่ ESS-2569-999999" in response.content.decode()
+    incident.refresh_from_db()
+    assert incident.status == Incident.Status.NEW
