@@ -16,7 +16,7 @@ from typing import Any
 
 import aiohttp
 from common import percentiles, write_result
-from services import CHANNEL_SECRET, bench_env, fresh_database, processes
+from services import CHANNEL_SECRET, bench_env, fresh_database, processes, session_key_for
 
 SOCKETS = int(os.environ.get("BENCH_DASHBOARD_SOCKETS", "50"))
 REPORTS = int(os.environ.get("BENCH_DASHBOARD_REPORTS", "60"))
@@ -26,9 +26,7 @@ ROLE_MIX = [("officer", 30), ("provincial", 10), ("national", 10)]
 
 def staff_sessions(n: int) -> list[str]:
     """``n`` staff users whose scope covers the station, each with a logged-in session."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import User
-    from django.contrib.sessions.backends.db import SessionStore
 
     from accounts.services import staff_assign
     from stations.models import Station
@@ -45,13 +43,7 @@ def staff_sessions(n: int) -> list[str]:
             station=station if role == "officer" else None,
             province=station.province if role == "provincial" else None,
         )
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        assert session.session_key
-        keys.append(session.session_key)
+        keys.append(session_key_for(user))
     return keys
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from common import percentiles, time_calls, write_result
-from services import CHROMIUM, CHROMIUM_ARGS, ROOT, bench_env, fresh_database, processes
+from services import CHROMIUM, CHROMIUM_ARGS, ROOT, bench_env, fresh_database, processes, session_key_for
 
 CASES = int(os.environ.get("BENCH_DASHBOARD_CASES", "10000"))
 MAIN_PROVINCE_CODE = 25  # Prachin Buri, the demo province, holds most of the cases
@@ -81,9 +81,7 @@ def create_cases(n: int) -> dict[str, int]:
 
 def session_for(username: str, role: str, province_id: int | None = None) -> str:
     """A staff user and a logged-in session for them; returns the session key (the cookie)."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import User
-    from django.contrib.sessions.backends.db import SessionStore
 
     from accounts.services import staff_assign
     from stations.models import Province
@@ -91,13 +89,7 @@ def session_for(username: str, role: str, province_id: int | None = None) -> str
     user = User.objects.create_user(username, password="bench-only-password")
     province = Province.objects.get(pk=province_id) if province_id else None
     staff_assign(user=user, role=role, province=province)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    assert session.session_key
-    return session.session_key
+    return session_key_for(user)
 
 
 def get(conn: http.client.HTTPConnection, path: str, cookie: str) -> bytes:

@@ -9,7 +9,7 @@ import time
 from urllib.parse import urlparse
 
 from common import percentiles, write_result
-from services import prepare_with_fake_line, processes
+from services import prepare_with_fake_line, processes, session_key_for
 
 CLICKS = int(os.environ.get("BENCH_CLICKS", "60"))
 BULK = int(os.environ.get("BENCH_PUSHES", "500"))
@@ -20,7 +20,6 @@ CSRF = "b" * 32
 def main() -> None:
     fake, env = prepare_with_fake_line()
     from django.contrib.auth.models import User
-    from django.test import Client
 
     from accounts.models import StaffProfile
     from accounts.services import staff_assign
@@ -29,9 +28,7 @@ def main() -> None:
 
     officer = User.objects.create_user("bench.officer", password="bench-password-1")
     staff_assign(user=officer, role=StaffProfile.Role.OFFICER, station=Station.objects.get(code="DEMO-2501"))
-    client = Client()
-    client.force_login(officer)
-    session = client.cookies["sessionid"].value
+    session = session_key_for(officer)
 
     def new_case(n: int) -> int:
         return incident_create(

@@ -133,3 +133,12 @@ def prepare_with_fake_line() -> tuple[Any, dict[str, str]]:
 
     setup_django()
     return fake, env
+
+
+def session_key_for(user: Any) -> str:
+    """A logged-in session for ``user`` in the benchmark database, as its ``sessionid`` value."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return str(client.cookies["sessionid"].value)
